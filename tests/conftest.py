@@ -1,0 +1,134 @@
+import os
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the ORM
+
+import pytest  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def pytest_sessionstart(session):
+    """Fail at once, and say how to fix it, when PostgreSQL or Redis is not there. Never skip."""
+    from django.conf import settings
+
+    problems = []
+    db = settings.DATABASES["default"]
+    if "postgresql" not in db["ENGINE"]:
+        problems.append("DATABASE_URL does not point at PostgreSQL; the suite runs on PostgreSQL only (use `make test`).")
+    else:
+        import psycopg2
+
+        try:
+            psycopg2.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
+                             dbname="postgres", connect_timeout=3).close()
+        except psycopg2.OperationalError as exc:
+            problems.append(f"PostgreSQL is unreachable ({exc.__class__.__name__}). Start it with: "
+                            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL is not set; the suite needs Redis (use `make test`).")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+        except redis.exceptions.RedisError as exc:
+            problems.append(f"Redis is unreachable ({exc.__class__.__name__}). Start it with: "
+                            'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no')
+    if problems:
+        pytest.exit("Test services missing:\n- " + "\n- ".join(problems), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _isolation(settings, tmp_path):
+    """Each test gets its own media folder, a clean cache and the locmem mail outbox."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+# Personas (healthchecks' Alice/Bob idea): see tests/factories.py for the builders.
+@pytest.fixture
+def units(db):
+    from pelayanan.models import OrganisationUnit
+
+    return {u.code: u for u in OrganisationUnit.objects.all()}
+
+
+@pytest.fixture
+def applicant(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="ani@example.id", full_name="Ani Lestari, S.E.", asn_type="pns")
+
+
+@pytest.fixture
+def other_applicant(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="budi@example.id", full_name="Budi Santoso", asn_type="pns")
+
+
+@pytest.fixture
+def citizen(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="warga@example.id", full_name="Rina Warga", asn_type="none", nip="")
+
+
+@pytest.fixture
+def officer(db, units):
+    from tests.factories import staff_user
+
+    return staff_user("petugas@example.id", "Petugas Layanan", unit=units["ppi"], full_name="Dedi Petugas")
+
+
+@pytest.fixture
+def other_officer(db, units):
+    from tests.factories import staff_user
+
+    return staff_user("petugas2@example.id", "Petugas Layanan", unit=units["ppi"], full_name="Eka Petugas")
+
+
+@pytest.fixture
+def foreign_officer(db, units):
+    """An officer of another unit, who must not see PPI's requests."""
+    from tests.factories import staff_user
+
+    return staff_user("petugas.psdm@example.id", "Petugas Layanan", unit=units["psdm"], full_name="Fajar Lain")
+
+
+@pytest.fixture
+def signer(db, units):
+    from tests.factories import staff_user
+
+    return staff_user("pejabat@example.id", "Pejabat Penandatangan", unit=units["ppi"], full_name="Dr. Gita Pejabat, M.Si.")
+
+
+@pytest.fixture
+def supervisor(db, units):
+    from tests.factories import staff_user
+
+    return staff_user("supervisor@example.id", "Supervisor", unit=None, full_name="Hadi Supervisor")
+
+
+@pytest.fixture
+def atasan(db):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="atasan@example.id", full_name="Indra Atasan", asn_type="pns")
+    user.groups.add(Group.objects.get(name="Atasan Langsung"))
+    return user
