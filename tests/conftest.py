@@ -4,6 +4,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 import pytest  # noqa: E402
 
+from tests.worker import celery_worker_process  # noqa: E402,F401  (real Celery worker fixture)
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -13,6 +15,9 @@ CHROMIUM_ARGS = [
 def pytest_sessionstart(session):
     """Fail at once, and say how to fix it, when PostgreSQL or Redis is not there. Never skip."""
     from django.conf import settings
+
+    # Fast hashing for the many test users; production keeps Django's PBKDF2 default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     problems = []
     db = settings.DATABASES["default"]

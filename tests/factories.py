@@ -39,3 +39,61 @@ def staff_user(email, group, *, unit, full_name):
     user = UserFactory(email=email, full_name=full_name, is_staff=True, unit=unit)
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def make_request(applicant, *, service="surat-keterangan-kerja", status="submitted", **fields):
+    """A ServiceRequest in a given state, written directly (test set-up only; real code uses the workflow)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from requests_app.models import Service, ServiceRequest, random_code
+
+    svc = Service.objects.get(slug=service)
+    defaults = {
+        "code": f"{svc.code}-26-{random_code(6)}",
+        "details": {"purpose": "Pengajuan kredit", "addressee": "Bank Sumut"},
+    }
+    if status != "draft":
+        defaults.update(submitted_at=timezone.now(), due_date=timezone.localdate() + dt.timedelta(days=5))
+    defaults.update(fields)
+    return ServiceRequest.objects.create(service=svc, applicant=applicant, status=status, **defaults)
+
+
+def make_leave_request(applicant, leave_code, start, end, *, status="approved", **fields):
+    """A leave request (izin cuti) of the applicant's ASN group, with its length computed like the workflow does."""
+    from requests_app import leave
+    from requests_app.models import LeavePolicy
+
+    policy = LeavePolicy.objects.get(asn_group=leave.asn_group(applicant), code=leave_code)
+    fields.setdefault("details", {"reason": "Keperluan keluarga", "address": "Jl. Gatot Subroto No. 1, Medan"})
+    return make_request(
+        applicant, service="izin-cuti", status=status, leave_policy=policy, start_date=start, end_date=end,
+        duration=leave.leave_length(policy, start, end), duration_unit=policy.unit, **fields,
+    )
+
+
+def make_pdf(text="Dokumen uji", pages=1):
+    """A small, valid PDF (pypdf blank pages with a title), as bytes: what a scanner or a word processor makes."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_image(fmt="PNG", size=(40, 30)):
+    """A small, valid PNG or JPEG, as bytes."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (11, 107, 58)).save(out, format=fmt)
+    return out.getvalue()
