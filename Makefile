@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pelayanan_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test venv migrate demo serve lint worker beat bench samples messages clean
+.PHONY: run test venv migrate demo serve lint worker beat bench samples messages clean backup restore stack-up stack-down load chaos
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,41 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A pelayanan beat -l info
+
+## make backup: the database (DATABASE_URL, pg_dump custom format) and MEDIA_ROOT in one file under backups/
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+## make restore FILE=backups/pelayanan-....tar [REPLACE=1]: into DATABASE_URL and MEDIA_ROOT (created if missing)
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/pelayanan-YYYYMMDD-HHMMSSZ.tar [REPLACE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(REPLACE),--replace)
+
+## The production-like stack on 127.0.0.1:8100 and the load/fault benchmarks (bench/README.md)
+stack-up: $(STAMP)
+	bench/stack.sh up
+
+stack-down:
+	bench/stack.sh down
+
+load: $(STAMP)
+	$(PY) bench/load.py
+
+chaos: $(STAMP)
+	$(PY) bench/chaos.py
+
+## make bench: letter figures (bench/letters.py; PostgreSQL and Redis from DATABASE_URL/REDIS_URL). BENCH_ARGS="--count 100"
+## and the staff queue at 100,000 requests (bench/queue.py; its own pelayanan_bench database unless DATABASE_URL is set)
+bench: $(STAMP)
+	$(PY) bench/letters.py $(BENCH_ARGS)
+	$(PY) bench/queue.py --rows 100000
+
+## make samples: sample letters (made-up people, the wording in the database) as PDF + PNG in samples/ (git-ignored)
+samples: export DEBUG ?= true
+samples: $(STAMP)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py letter_samples --out samples
+	for f in samples/*.pdf; do pdftoppm -png -r 100 -singlefile "$$f" "$${f%.pdf}"; done
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=tests

@@ -1,4 +1,7 @@
-"""The Celery application. Configuration lives in settings under the CELERY_ prefix."""
+"""The Celery application. Configuration lives in settings under the CELERY_ prefix.
+
+Tasks are found in each app's tasks.py; periodic ones are listed in settings.CELERY_BEAT_SCHEDULE.
+"""
 
 import os
 

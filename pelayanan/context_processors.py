@@ -9,3 +9,18 @@ def agency(request):
         "AGENCY_PHONE": settings.AGENCY_PHONE,
         "AGENCY_EMAIL": settings.AGENCY_EMAIL,
     }
+
+
+def public_info(request):
+    """Footer opening hours and the Maklumat Pelayanan, from the database through the public-page cache.
+
+    Lazy: a page that shows neither costs nothing; one that does costs a cache hit.
+    """
+    from django.utils.functional import SimpleLazyObject
+
+    from requests_app import public
+
+    return {
+        "footer_hours": SimpleLazyObject(public.footer_hours),
+        "service_pledge": SimpleLazyObject(lambda: public.active_pledge() or {}),
+    }

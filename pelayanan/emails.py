@@ -4,6 +4,8 @@ templates/emails/<name>-subject.txt, <name>-body.txt and <name>-body.html are re
 in the recipient's language (Indonesian by default).
 """
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -26,6 +28,19 @@ def send_after_commit(name, to, ctx):
     """Render now (inside the request, with its data) and queue the send once the transaction commits."""
     msg = make_message(name, to, ctx)
     payload = {"subject": msg.subject, "body": msg.body, "html": msg.alternatives[0][0], "to": msg.to}
+    transaction.on_commit(lambda: _queue(payload))
+
+
+logger = logging.getLogger(__name__)
+
+
+def _queue(payload):
+    """Queue the send; a broker outage must not turn an already committed action into an error page."""
+    from kombu.exceptions import OperationalError
+
     from pelayanan.tasks import send_email
 
-    transaction.on_commit(lambda: send_email.delay(payload))
+    try:
+        send_email.delay(payload)
+    except (OperationalError, ConnectionError, OSError) as exc:
+        logger.error("e-mail not queued (broker unavailable): %s", exc.__class__.__name__)

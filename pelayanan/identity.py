@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Province codes (Kepmendagri 300.2.2-2138/2025; BPS two-digit codes).
@@ -50,9 +51,9 @@ def _date_or_error(year, month, day, message):
 
 
 def parse_nik(value: str, *, today: dt.date | None = None) -> ParsedNumber:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # Asia/Jakarta, not the server's UTC date
     d = digits_only(value)
-    if not re.fullmatch(r"\d{16}", d):
+    if not re.fullmatch(r"[0-9]{16}", d):  # ASCII only: \d would also accept Arabic-Indic and other digits
         raise ValidationError(_("NIK harus terdiri dari 16 angka."), code="length")
     if d[:2] not in PROVINCE_CODES:
         raise ValidationError(_("Dua angka pertama NIK bukan kode provinsi yang dikenal."), code="province")
@@ -72,10 +73,10 @@ def parse_nik(value: str, *, today: dt.date | None = None) -> ParsedNumber:
 
 def parse_nip(value: str, *, pppk: bool = False, today: dt.date | None = None) -> ParsedNumber:
     """Parse a NIP (PNS/CPNS) or, with pppk=True, a NI PPPK."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # Asia/Jakarta, not the server's UTC date
     label = _("NI PPPK") if pppk else _("NIP")
     d = digits_only(value)
-    if not re.fullmatch(r"\d{18}", d):
+    if not re.fullmatch(r"[0-9]{18}", d):
         raise ValidationError(_("%(label)s harus terdiri dari 18 angka.") % {"label": label}, code="length")
     born = _date_or_error(
         int(d[0:4]), int(d[4:6]), int(d[6:8]),
@@ -103,9 +104,16 @@ def parse_nip(value: str, *, pppk: bool = False, today: dt.date | None = None) -
         digits=d, birth_date=born, gender=MALE if d[14] == "1" else FEMALE,
         appointed_year=year, appointed_month=month,
     )
-    if year - born.year < 18:
+    if _age_at_appointment(born, year, month) < 18:
         parsed.warnings.append(_("Usia saat pengangkatan menurut %(label)s kurang dari 18 tahun; mohon periksa kembali.") % {"label": label})
     return parsed
+
+
+def _age_at_appointment(born: dt.date, year: int, month: int | None) -> int:
+    """Completed years at TMT. A PNS TMT is the 1st of its month; a NI PPPK only carries the year,
+    so take its last day and warn only when the person was under 18 even then."""
+    tmt = dt.date(year, month, 1) if month else dt.date(year, 12, 31)
+    return tmt.year - born.year - ((tmt.month, tmt.day) < (born.month, born.day))
 
 
 def cross_check(nik: ParsedNumber, nip: ParsedNumber) -> list[str]:

@@ -1,4 +1,18 @@
+import logging
+import sys
+import time
+
+import kombu.exceptions
+import redis.exceptions
+from django import db
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject, empty
+from django.views import defaults
+
+from pelayanan.logging import loggable_path, request_id_from, request_id_var
 
 
 class SecurityHeadersMiddleware:
@@ -12,3 +26,122 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+# --- Request ids and the access log (pelayanan/logging.py) ----------------------------------------------
+
+access_log = logging.getLogger("pelayanan.access")
+
+
+class RequestLogMiddleware:
+    """First in MIDDLEWARE: gives each request an id (X-Request-ID, echoed) and writes one access line.
+
+    The user id is taken only from what the request already loaded (the user or the session), so logging
+    never adds a query, and works while the database is down.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        token = request_id_var.set(request.request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response.headers["X-Request-ID"] = request.request_id
+            path = loggable_path(request)
+            access_log.info(
+                "%s %s %s", request.method, path, response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": _loaded_user_id(request),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+def _loaded_user_id(request):
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is not empty:
+        return user.pk if user.is_authenticated else None
+    session = getattr(request, "session", None)
+    if session is not None and hasattr(session, "_session_cache"):
+        user_id = session.get(SESSION_KEY)
+        return int(user_id) if user_id and str(user_id).isdigit() else user_id
+    return None
+
+
+# --- Dependency outages: a clear 503 page instead of a server error ----------------------------------
+
+outage_log = logging.getLogger("pelayanan.outage")
+
+# The database or Redis (cache, sessions, Celery broker) cannot be reached. These pass by themselves;
+# the user is asked to try again. Any other exception stays a 500.
+OUTAGE_ERRORS = (
+    db.OperationalError,
+    db.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+RETRY_AFTER_SECONDS = 30
+
+
+def is_outage(exc) -> bool:
+    return isinstance(exc, OUTAGE_ERRORS)
+
+
+def outage_response(request=None):
+    """The "layanan sedang gangguan" page. Rendered without a request: no context processor, no query."""
+    # "Coba lagi" repeats a page view; after a failed form post it leads to the home page instead.
+    retry_url = request.path if request is not None and request.method == "GET" else "/"
+    html = render_to_string("503.html", {
+        "AGENCY_NAME": settings.AGENCY_NAME,
+        "AGENCY_SHORT_NAME": settings.AGENCY_SHORT_NAME,
+        "AGENCY_PHONE": settings.AGENCY_PHONE,
+        "AGENCY_EMAIL": settings.AGENCY_EMAIL,
+        "retry_url": retry_url,
+    })
+    response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _log_outage(exc):
+    outage_log.error("dependency unavailable: %s", exc.__class__.__name__, exc_info=exc,
+                     extra={"error": exc.__class__.__name__})
+
+
+class OutageMiddleware:
+    """Turns a database or Redis outage raised by a view (or its template) into the 503 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_outage(exception):
+            return None
+        _log_outage(exception)
+        return outage_response(request)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: an outage raised outside a view (a middleware saving the session) still gets the 503 page.
+
+    Django calls the handler inside its `except` block, so sys.exc_info() is the exception being handled.
+    """
+    exc = sys.exc_info()[1]
+    if is_outage(exc):
+        _log_outage(exc)
+        return outage_response(request)
+    return defaults.server_error(request, *args, **kwargs)

@@ -48,6 +48,10 @@ class UserManager(BaseUserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+# Academic and honorific titles written before a name (gelar depan), skipped for the short name.
+FRONT_TITLES = {"dr", "drs", "dra", "ir", "prof", "h", "hj", "kh", "drg", "apt", "ns"}
+
+
 class User(AbstractUser):
     """A citizen, civil servant or officer. Logs in with e-mail."""
 
@@ -62,6 +66,8 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("alamat e-mail"), unique=True)
     email_verified = models.BooleanField(_("e-mail terverifikasi"), default=False)
+    # Proof of consent (UU 27/2022 Pasal 24: the controller must be able to show it).
+    privacy_consent_at = models.DateTimeField(_("persetujuan pemrosesan data pribadi"), null=True, blank=True)
     full_name = models.CharField(_("nama lengkap"), max_length=150, help_text=_("Beserta gelar, seperti tertulis di SK."))
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[identity.validate_nik])
@@ -95,7 +101,10 @@ class User(AbstractUser):
         return self.full_name
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """First name without the titles written before it ("Dr. Hendra Siregar, M.Si." -> "Hendra")."""
+        words = self.full_name.split(",")[0].split()
+        names = [w for w in words if w.rstrip(".").lower() not in FRONT_TITLES]
+        return (names or words or [self.email])[0]
 
     @property
     def is_asn(self):

@@ -9,6 +9,7 @@ secret key and a database, and turns on every transport-security setting.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Reverse proxies in front of gunicorn that append the client's address to X-Forwarded-For; rate limits
+# (pelayanan/ratelimit.py) take the address that many entries from the right. 0: clients connect directly.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # The agency's official name must be confirmed with the city (DOMAIN.md §6), so it is a setting.
 AGENCY_NAME = env.str(
@@ -61,8 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pelayanan.middleware.RequestLogMiddleware",  # first: request id and one access line for every response
     "django.middleware.security.SecurityMiddleware",
     "pelayanan.middleware.SecurityHeadersMiddleware",
+    "pelayanan.middleware.OutageMiddleware",  # database/Redis down: the 503 "layanan sedang gangguan" page
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pelayanan.context_processors.agency",
+                "pelayanan.context_processors.public_info",
             ],
         },
     },
@@ -125,6 +132,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Login is case-insensitive, so the lockout counts Ani@… and ani@… as one account.
+AXES_USERNAME_CALLABLE = "pelayanan.accounts.services.axes_username"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
@@ -185,8 +194,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_RESULT_EXPIRES = 3600
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An unacknowledged task is redelivered after visibility_timeout: keep it well above CELERY_TASK_TIME_LIMIT.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE = {}  # filled by the apps' beat tasks (see pelayanan/celery.py)
+# A late-ack task cannot be acknowledged once the broker connection is lost; it is redelivered anyway,
+# so stop it instead of letting it run twice (the Celery 6 default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Periodic tasks run by `celery -A pelayanan beat`. Each feature adds its entry here, e.g.
+#   "send-overdue-reminders": {"task": "requests_app.tasks.remind_overdue", "schedule": crontab(hour=7, minute=0)},
+# tests/pelayanan/test_settings.py checks that every entry names a registered task.
+CELERY_BEAT_SCHEDULE = {}
 
 # Security headers. Transport settings switch on with PRODUCTION; the rest always apply.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -211,19 +227,52 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Only the plain-http benchmark stack (bench/stack.sh) turns these off; a real deployment never should.
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
+# One JSON object per line on stdout (pelayanan/logging.py); every request adds one "pelayanan.access" line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "pelayanan.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "pelayanan.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint logs seven INFO lines per letter; keep its warnings only.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # The admin's path is configurable so it is not where scanners look first.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").lstrip("/")
 if not ADMIN_URL.endswith("/"):
     ADMIN_URL += "/"
+
+# Letter numbering (DOMAIN.md §3.3). The unit code and pattern must be confirmed by the
+# agency's arsiparis, so they are settings: {kka} {seq} {unit} {year} {month_roman}.
+LETTER_NUMBER_FORMAT = env.str("LETTER_NUMBER_FORMAT", default="{kka}/{seq}/{unit}/{year}")
+LETTER_UNIT_CODE = env.str("LETTER_UNIT_CODE", default="BKPSDM")
+LETTER_DEFAULT_CLASSIFICATION = env.str("LETTER_DEFAULT_CLASSIFICATION", default="800.1.11")
+# Letters (requests_app/letters.py). The place printed before the date, and an optional local image
+# file (PNG or SVG) of the city's lambang for the kop; without it a drawn placeholder is used.
+LETTER_PLACE = env.str("LETTER_PLACE", default="Medan")
+LETTER_EMBLEM_FILE = env.str("LETTER_EMBLEM_FILE", default="")
+# A letter still pending, or claimed by a worker, this many minutes after approval is queued again
+# by the resend_pending_letters sweep. Keep it at or above CELERY_TASK_TIME_LIMIT (5 min): a claim older
+# than that belongs to a worker that died.
+LETTER_RESEND_AFTER_MINUTES = env.int("LETTER_RESEND_AFTER_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["resend-pending-letters"] = {
+    "task": "requests_app.tasks.resend_pending_letters",
+    "schedule": 300.0,
+}
+# Morning reminders of the staff queue (requests_app/reminders.py): weekdays at 07:00 in CELERY_TIMEZONE
+# (Asia/Jakarta, WIB); the task itself skips national holidays, cuti bersama and closures.
+CELERY_BEAT_SCHEDULE["send-reminders"] = {
+    "task": "requests_app.tasks.send_reminders",
+    "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
+}
+
+# Leave balance (requests_app/leave.py): the portal holds no leave history from before it went live.
+# Years before this one count as "annual leave fully used" for carry-over unless the employee has a
+# leave request in the portal in that year, so nobody gets 18 or 24 days from missing data.
+LEAVE_HISTORY_START_YEAR = env.int("LEAVE_HISTORY_START_YEAR", default=2026)

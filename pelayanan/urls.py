@@ -5,6 +5,9 @@ from django.views.i18n import set_language
 
 from . import health, views
 
+# An outage raised outside a view still gets the 503 page (pelayanan/middleware.py).
+handler500 = "pelayanan.middleware.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

@@ -179,12 +179,13 @@ class ServiceRequestQuerySet(models.QuerySet):
         return self.open().filter(due_date=day, paused_at__isnull=True)
 
     def for_officer(self, user):
-        """What an officer may see: everything for superusers and supervisors, else their unit's requests."""
+        """What an officer may see: everything for superusers and supervisors, else the requests of their
+        unit and of the bidang under it (the head of the agency's root unit signs for every bidang)."""
         if user.is_superuser or user.has_perm("requests_app.view_all_units"):
             return self
         if user.unit_id is None:
             return self.none()
-        return self.filter(service__unit_id=user.unit_id)
+        return self.filter(models.Q(service__unit_id=user.unit_id) | models.Q(service__unit__parent_id=user.unit_id))
 
 
 class ServiceRequest(models.Model):
@@ -265,6 +266,12 @@ class ServiceRequest(models.Model):
             models.Index(fields=["status", "due_date"], name="req_status_due"),
             models.Index(fields=["service", "status"], name="req_service_status"),
             models.Index(fields=["assigned_to", "status"], name="req_assignee_status"),
+            # The staff queue (requests in process, by due date) and its overdue counts: a small partial
+            # index that also answers the counts without reading the table (bench/queue.py).
+            models.Index(
+                fields=["due_date", "service"], include=["paused_at"], name="req_open_due",
+                condition=~models.Q(status__in=["draft", "letter_issued", "rejected", "cancelled"]),
+            ),
         ]
 
     def __str__(self):

@@ -38,7 +38,7 @@ class WorkflowError(Exception):
 
 
 def _lock(req):
-    return ServiceRequest.objects.select_for_update().select_related("service", "applicant").get(pk=req.pk)
+    return ServiceRequest.objects.select_for_update(of=("self",)).select_related("service__unit", "applicant").get(pk=req.pk)
 
 
 def _require_status(req, *allowed):
@@ -54,11 +54,16 @@ def _require_perm(user, perm):
         raise WorkflowError(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
-def _require_scope(user, req):
-    """Officers act only on requests of their own unit; superusers on all."""
+def in_scope(user, req):
+    """Officers act on requests of their own unit or of a bidang under it; superusers on all."""
     if user.is_superuser:
-        return
-    if user.unit_id is None or user.unit_id != req.service.unit_id:
+        return True
+    unit = req.service.unit
+    return user.unit_id is not None and user.unit_id in (unit.pk, unit.parent_id)
+
+
+def _require_scope(user, req):
+    if not in_scope(user, req):
         raise WorkflowError(_("Permohonan ini bukan wewenang unit Anda."))
 
 
@@ -77,6 +82,13 @@ def _notify(req, event):
         "status": req.get_status_display(),
         "detail_url": settings.SITE_URL + reverse("requests_app:detail", args=[req.code]),
     }
+    if req.status == Status.LETTER_ISSUED:
+        ctx["letter_url"] = settings.SITE_URL + reverse("requests_app:letter_pdf", args=[req.code])
+    if req.status in (Status.LETTER_ISSUED, Status.REJECTED):
+        from feedback import ikm  # the IKM survey is offered once the request is finished (PermenPANRB 14/2017)
+
+        if ikm.can_take_survey(req):
+            ctx["survey_url"] = ikm.survey_url_for(req, absolute=True)
     send_after_commit("request-status", req.applicant.email, ctx)
 
 
@@ -173,7 +185,8 @@ def _leave_errors(req):
         return [_("Jenis cuti dan tanggal cuti wajib diisi.")]
     if req.supervisor_id is None:
         return [_("Atasan langsung wajib dipilih.")]
-    check = leave.check_request(req.applicant, req.leave_policy, req.start_date, req.end_date, exclude_request=req)
+    check = leave.check_request(req.applicant, req.leave_policy, req.start_date, req.end_date, exclude_request=req,
+                                hajj=bool(req.details.get("hajj")))
     return check.errors
 
 
@@ -486,7 +499,10 @@ def mark_letter_failed(req, *, error):
     """The last retry failed: make it visible in the queue (the admin offers "buat ulang surat")."""
     with transaction.atomic():
         req = _lock(req)
-        Letter.objects.filter(request=req).update(status=Letter.Status.FAILED, last_error=error[:2000], claimed_at=None)
+        updated = (Letter.objects.filter(request=req).exclude(status=Letter.Status.ISSUED)
+                   .update(status=Letter.Status.FAILED, last_error=error[:2000], claimed_at=None))
+        if not updated:
+            return req  # a late failure report must never undo an issued letter
         _record(req, by=None, action=Action.LETTER_FAILED, from_status=req.status, note=error[:2000])
     return req
 
@@ -541,8 +557,7 @@ def allowed_actions(req, user):
             actions.append("cancel")
     if req.status == Status.WITH_SUPERVISOR and req.supervisor_id == user.pk and user.has_perm("requests_app.consider_leave"):
         actions.append("consider")
-    in_scope = user.is_superuser or (user.unit_id and user.unit_id == req.service.unit_id)
-    if not in_scope:
+    if not in_scope(user, req):
         return actions
     is_verifier = user.has_perm("requests_app.verify_servicerequest")
     is_decider = user.has_perm("requests_app.approve_servicerequest")

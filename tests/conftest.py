@@ -63,6 +63,23 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the seed data Django serialized at set-up reachable from every connection object.
+
+    Once Playwright's sync API has started its event loop in the main thread, asgiref hands each context a
+    new connection object, which lacks `_test_serialized_contents`; every serialized_rollback test after
+    the first one then silently starts on a flushed, empty database. On the class, every object sees it.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+    yield
+
+
 # Personas (healthchecks' Alice/Bob idea): see tests/factories.py for the builders.
 @pytest.fixture
 def units(db):
@@ -137,3 +154,14 @@ def atasan(db):
     user = UserFactory(email="atasan@example.id", full_name="Indra Atasan", asn_type="pns")
     user.groups.add(Group.objects.get(name="Atasan Langsung"))
     return user
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush the database afterwards, seed data from migrations included (roles,
+    catalogue). Restoring it (serialized_rollback) keeps every later test on the same seeded database."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_live_server = "live_server" in getattr(item, "fixturenames", ())
+        transactional = uses_live_server or (marker is not None and marker.kwargs.get("transaction"))
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)

@@ -97,3 +97,21 @@ def make_image(fmt="PNG", size=(40, 30)):
     out = io.BytesIO()
     Image.new("RGB", size, (11, 107, 58)).save(out, format=fmt)
     return out.getvalue()
+
+
+def make_approved_request(applicant, signer, *, service="surat-keterangan-kerja", leave=None, **fields):
+    """An approved request with its pending Letter, the number reserved as approve_request does (written directly).
+
+    leave=("tahunan", start, end) makes an izin cuti request instead of `service`.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from requests_app import numbering
+
+    now = timezone.now()
+    fields.update(status="approved", decided_by=signer, decided_at=now)
+    req = make_leave_request(applicant, *leave, **fields) if leave else make_request(applicant, service=service, **fields)
+    with transaction.atomic():
+        numbering.create_letter(req, signer=signer, issued_at=now)
+    return req

@@ -1,12 +1,20 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "accounts"
-soon = TemplateView.as_view(template_name="coming_soon.html")
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path("daftar/", soon, name="register"),
-    path("profil/", soon, name="profile"),
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
+    path("daftar/", views.register, name="register"),
+    path("daftar/terkirim/", views.register_done, name="register_done"),
+    path("profil/", views.profile, name="profile"),
+    path("verifikasi/", views.verify_notice, name="verify_notice"),
+    path("verifikasi/kirim-ulang/", views.verify_resend, name="verify_resend"),
+    path("verifikasi/<uidb64>/<token>/", views.verify_email, name="verify_email"),
+    path("kata-sandi/ganti/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("kata-sandi/lupa/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("kata-sandi/lupa/terkirim/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("kata-sandi/atur/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("kata-sandi/atur/selesai/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

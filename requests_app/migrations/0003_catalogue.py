@@ -258,7 +258,9 @@ def seed(apps, schema_editor):
     )
     for weekday in range(4):
         OpeningHours.objects.create(point=point, weekday=weekday, opens=dt.time(8), closes=dt.time(16, 0))
-    OpeningHours.objects.create(point=point, weekday=4, opens=dt.time(8), closes=dt.time(16, 30), note="Istirahat salat Jumat 11.30-13.30")
+    # Friday: closed for Friday prayers 11.30-13.30.
+    OpeningHours.objects.create(point=point, weekday=4, opens=dt.time(8), closes=dt.time(11, 30))
+    OpeningHours.objects.create(point=point, weekday=4, opens=dt.time(13, 30), closes=dt.time(16, 30))
     OpeningHours.objects.create(point=point, weekday=5, opens=dt.time(9), closes=dt.time(13), note="Layanan akhir pekan")
     ServicePledge.objects.create(text=PLEDGE, signed_by="Kepala BKPSDM Kota Medan", active=True)
     for kind, title, text in REPLY_TEMPLATES:

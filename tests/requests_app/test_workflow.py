@@ -326,3 +326,34 @@ def test_allowed_actions_match_what_the_workflow_accepts(people):
             for action in names:
                 out = attempt(req, action if action != "consider" else "consider", people[role])
                 assert out["error"] is None, f"{role} offered {action} in {state} but refused: {out}"
+
+
+def test_head_of_the_root_unit_decides_for_every_bidang(people, units):
+    from tests.factories import staff_user
+
+    head = staff_user("kepala@example.id", "Pejabat Penandatangan", unit=units["bkpsdm"], full_name="Kepala Badan")
+    req = build("verified", people)  # owned by bidang PPI, a child of BKPSDM
+    workflow.approve_request(req, by=head)
+    req.refresh_from_db()
+    assert req.status == S.APPROVED
+    assert ServiceRequest.objects.for_officer(head).filter(pk=req.pk).exists()
+    # ...but a bidang does not reach its sibling's requests.
+    assert not ServiceRequest.objects.for_officer(people["foreign_officer"]).filter(pk=req.pk).exists()
+
+
+def test_letter_issued_mail_links_the_letter_and_the_survey(people, django_capture_on_commit_callbacks, mailoutbox):
+    req = build("approved", people)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.mark_letter_issued(req)
+    body = mailoutbox[-1].body
+    assert f"/permohonan/{req.code}/surat.pdf" in body
+    assert f"/survei/permohonan/{req.code}/" in body
+
+
+def test_a_late_failure_never_undoes_an_issued_letter(people):
+    req = build("verified", people)
+    workflow.approve_request(req, by=people["signer"])
+    Letter.objects.filter(request=req).update(status=Letter.Status.ISSUED)
+    workflow.mark_letter_failed(req, error="timeout")
+    assert Letter.objects.get(request=req).status == Letter.Status.ISSUED
+    assert not req.events.filter(action="letter_failed").exists()
