@@ -182,7 +182,7 @@ def assign(fb, *, to, by):
 def _check_status(fb, to, public_note, note):
     if to not in TRANSITIONS[fb.status]:
         raise WorkflowError(
-            _("Status tidak dapat diubah dari \u201c%(from)s\u201d menjadi \u201c%(to)s\u201d.")
+            _("Status tidak dapat diubah dari “%(from)s” menjadi “%(to)s”.")
             % {"from": fb.get_status_display(), "to": Status(to).label}
         )
     if to in Feedback.FINAL_STATUSES and not public_note.strip():

@@ -68,7 +68,9 @@ class RequestLogMiddleware:
 
 def _loaded_user_id(request):
     user = getattr(request, "user", None)
-    if isinstance(user, SimpleLazyObject) and user._wrapped is not empty:
+    if isinstance(user, SimpleLazyObject):
+        user = None if user._wrapped is empty else user._wrapped  # not loaded yet: do not load it for the log
+    if user is not None:  # loaded, or replaced by login()/logout() during the request
         return user.pk if user.is_authenticated else None
     session = getattr(request, "session", None)
     if session is not None and hasattr(session, "_session_cache"):

@@ -528,7 +528,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
             _("%(count)d permohonan ditugaskan kepada Anda"),
         )
 
-    @admin.action(description=gettext_lazy("Tugaskan ke\u2026"), permissions=["assign"])
+    @admin.action(description=gettext_lazy("Tugaskan ke…"), permissions=["assign"])
     def assign_requests_to(self, request, queryset):
         form = AssignToForm(request.POST if "apply" in request.POST else None, officers=officers_for(queryset))
         if form.is_bound and form.is_valid():

@@ -86,7 +86,7 @@ def revoke_letters(modeladmin, request, requests, *, back_queryset):
     return TemplateResponse(request, "admin/requests_app/letter/revoke.html", context)
 
 
-@admin.action(description=gettext_lazy("Cabut surat\u2026"), permissions=["approve"])
+@admin.action(description=gettext_lazy("Cabut surat…"), permissions=["approve"])
 def revoke_letter_action(modeladmin, request, queryset):
     """For the ServiceRequest changelist: revoke the issued letters of the selected requests."""
     queryset = queryset.select_related("service").order_by("pk")
@@ -168,7 +168,7 @@ class LetterAdmin(admin.ModelAdmin):
     def regenerate_selected(self, request, queryset):
         regenerate_letters(self, request, self._requests_of(queryset))
 
-    @admin.action(description=gettext_lazy("Cabut surat\u2026"), permissions=["approve"])
+    @admin.action(description=gettext_lazy("Cabut surat…"), permissions=["approve"])
     def revoke_selected(self, request, queryset):
         return revoke_letters(self, request, self._requests_of(queryset), back_queryset=queryset)
 
@@ -182,7 +182,7 @@ def placeholder_help():
         "{}<ul>{}</ul>{} <code>{}</code>",
         _("Tulis dengan sintaks templat Django. Placeholder yang tersedia:"), rows,
         _("Pisahkan paragraf dengan satu baris kosong. Contoh kalimat bersyarat:"),
-        '{% if kode_cuti == "melahirkan" %}\u2026{% endif %}',
+        '{% if kode_cuti == "melahirkan" %}…{% endif %}',
     )
 
 

@@ -260,7 +260,7 @@ class ConsiderForm(forms.Form):
         cleaned = super().clean()
         decision = cleaned.get("decision")
         if decision and decision != ServiceRequest.SupervisorDecision.APPROVED and not cleaned.get("note", "").strip():
-            self.add_error("note", _("Tuliskan alasan untuk pertimbangan \u201c%(label)s\u201d.") % {
+            self.add_error("note", _("Tuliskan alasan untuk pertimbangan “%(label)s”.") % {
                 "label": ServiceRequest.SupervisorDecision(decision).label})
         return cleaned
 

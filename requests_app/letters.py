@@ -387,7 +387,7 @@ SAMPLE_SIGNER = {
     "position": "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
 }
 SAMPLE_DETAILS = {
-    "purpose": "pengajuan kredit pada PT Bank Sumut", "addressee": "PT Bank Sumut Cabang Medan",
+    "purpose": "pengajuan kredit", "addressee": "PT Bank Sumut Cabang Medan",
     "reason": "Keperluan keluarga", "address": "Jl. Gatot Subroto No. 1, Medan",
 }
 

@@ -44,7 +44,7 @@ def _lock(req):
 def _require_status(req, *allowed):
     if req.status not in allowed:
         raise WorkflowError(
-            _("Permohonan %(code)s berstatus \u201c%(status)s\u201d; tindakan ini tidak dapat dilakukan.")
+            _("Permohonan %(code)s berstatus “%(status)s”; tindakan ini tidak dapat dilakukan.")
             % {"code": req.code, "status": req.get_status_display()}
         )
 
@@ -300,7 +300,7 @@ def consider_leave(req, *, by, decision, note=""):
     if decision not in Decision.values:
         raise WorkflowError(_("Pilihan pertimbangan tidak dikenal."))
     if decision != Decision.APPROVED and not note.strip():
-        raise WorkflowError(_("Alasan wajib diisi untuk pertimbangan selain \u201cDisetujui\u201d."))
+        raise WorkflowError(_("Alasan wajib diisi untuk pertimbangan selain “Disetujui”."))
     with transaction.atomic():
         req = _lock(req)
         _require_perm(by, "consider_leave")

@@ -176,17 +176,18 @@ LEAVE_POLICIES = [
 ]
 
 LETTER_TEMPLATES = {
+    # Surat keterangan is a naskah dinas khusus (DOMAIN.md §3.5): signer's data, then the employee's data.
     "employment_certificate": {
-        "body": "Yang bertanda tangan di bawah ini menerangkan bahwa {{ pegawai.nama }}, NIP {{ pegawai.nip }}, "
-                "{{ pegawai.pangkat }}, {{ pegawai.jabatan }} pada {{ pegawai.unit_kerja }}, adalah benar "
-                "{{ pegawai.status_asn }} di lingkungan Pemerintah Kota Medan dan sampai saat ini masih aktif bekerja.",
-        "closing": "Surat keterangan ini dibuat untuk keperluan {{ keperluan }}. Demikian surat keterangan ini dibuat "
-                   "untuk dipergunakan sebagaimana mestinya.",
+        "body": "Yang bertanda tangan di bawah ini:\n{{ data_penandatangan }}\ndengan ini menerangkan bahwa:\n"
+                "{{ data_pegawai }}\nadalah benar {{ pegawai.status_asn }} di lingkungan Pemerintah Kota Medan "
+                "dan sampai saat ini masih aktif bekerja.",
+        "closing": "Surat keterangan ini dibuat untuk keperluan {{ keperluan }}{% if tujuan %} pada {{ tujuan }}{% endif %}. "
+                   "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.",
         "copies_to": "Kepala Perangkat Daerah yang bersangkutan",
     },
+    # Surat izin cuti in the BKN format (Peraturan BKN 24/2017, DOMAIN.md §3.4).
     "leave": {
-        "body": "Diberikan {{ jenis_cuti|lower }} kepada {{ pegawai.status_asn }}: {{ pegawai.nama }}, NIP "
-                "{{ pegawai.nip }}, {{ pegawai.pangkat }}, {{ pegawai.jabatan }} pada {{ pegawai.unit_kerja }}, "
+        "body": "Diberikan {{ jenis_cuti|lower }} kepada {{ pegawai.status_asn }}:\n{{ data_pegawai }}\n"
                 "selama {{ lama }}, terhitung mulai tanggal {{ mulai }} s.d. {{ selesai }}, dengan ketentuan sebelum "
                 "menjalankan cuti wajib menyerahkan pekerjaannya kepada atasan langsungnya atau pejabat lain yang "
                 "ditunjuk, dan setelah selesai menjalankan cuti wajib melaporkan diri kepada atasan langsungnya dan "
@@ -195,9 +196,8 @@ LETTER_TEMPLATES = {
         "copies_to": "Kepala Perangkat Daerah yang bersangkutan\nAtasan langsung yang bersangkutan",
     },
     "general": {
-        "body": "Yang bertanda tangan di bawah ini menerangkan bahwa permohonan {{ layanan }} atas nama "
-                "{{ pegawai.nama }}, NIP {{ pegawai.nip }}, {{ pegawai.jabatan }} pada {{ pegawai.unit_kerja }}, "
-                "telah diverifikasi dan disetujui untuk diproses lebih lanjut.",
+        "body": "Yang bertanda tangan di bawah ini menerangkan bahwa permohonan {{ layanan }} atas nama:\n"
+                "{{ data_pegawai }}\ntelah diverifikasi dan disetujui untuk diproses lebih lanjut.",
         "closing": "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.",
         "copies_to": "Kepala Perangkat Daerah yang bersangkutan",
     },

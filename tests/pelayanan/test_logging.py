@@ -122,3 +122,15 @@ def test_other_log_lines_carry_the_request_id_and_only_plain_extras():
     assert line["message"] == "hello world" and line["level"] == "WARNING" and line["logger"] == "pelayanan.test"
     assert line["request_id"] == "abc12345" and line["status_code"] == 404
     assert "request" not in line
+
+
+def test_a_login_logs_the_id_of_the_account_it_signed_in(client, applicant, caplog):
+    caplog.set_level(logging.INFO)
+
+    response = client.post("/akun/masuk/", {"username": applicant.email, "password": "rahasia-kuat-123"})
+
+    assert response.status_code == 302
+    [line] = _access(caplog)
+    assert line["user_id"] == applicant.pk
+    written = "\n".join(_lines(caplog))
+    assert applicant.email not in written and "rahasia-kuat-123" not in written

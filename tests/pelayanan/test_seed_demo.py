@@ -118,3 +118,16 @@ def test_it_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="PRODUCTION"):
         seed()
     assert not User.objects.exists()
+
+
+def test_it_makes_demo_requests_once_through_the_workflow(django_capture_on_commit_callbacks):
+    from requests_app.models import Letter, ServiceRequest
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = seed()
+    statuses = sorted(ServiceRequest.objects.values_list("status", flat=True))
+    assert statuses == ["letter_issued", "revision", "submitted", "with_supervisor"]
+    assert Letter.objects.get().file  # rendered after commit (Celery eager in tests)
+    assert "SKK-" in out and "CUTI-" in out
+    seed()
+    assert ServiceRequest.objects.count() == 4

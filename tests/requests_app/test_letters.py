@@ -139,7 +139,7 @@ def test_surat_keterangan_kerja_pdf(applicant, signer_pejabat, settings, django_
     for expected in [
         "PEMERINTAH KOTA MEDAN", "BADAN KEPEGAWAIAN DAN PENGEMBANGAN", "Jl. Kapten Maulana Lubis No. 2",
         "SURAT KETERANGAN", f"NOMOR 800.1.11/1/BKPSDM/{year}",
-        "Ani Lestari, S.E.", "NIP 19860926 201505 2 001", "Penata (III/c)", "Analis Sumber Daya Manusia Aparatur",
+        "Ani Lestari, S.E.", "19860926 201505 2 001", "Penata (III/c)", "Analis Sumber Daya Manusia Aparatur",
         "Dinas Pendidikan Kota Medan", "Pegawai Negeri Sipil", "keperluan pengajuan kredit",
         f"Medan, {letters.long_date(letter.issued_at)}",
         "KEPALA BIDANG PENGADAAN, PEMBERHENTIAN DAN INFORMASI KEPEGAWAIAN,",
@@ -168,7 +168,7 @@ def test_surat_izin_cuti_pdf(applicant, atasan, signer_pejabat, django_capture_o
     assert letter.number == f"800.1.11.4/1/BKPSDM/{letter.year}"
     for expected in [
         "SURAT IZIN CUTI TAHUNAN", f"NOMOR {letter.number}", "Diberikan cuti tahunan kepada Pegawai Negeri Sipil",
-        "Ani Lestari, S.E.", "NIP 19860926 201505 2 001", "selama 5 (lima) hari kerja",
+        "Ani Lestari, S.E.", "19860926 201505 2 001", "selama 5 (lima) hari kerja",
         "7 Desember 2026 s.d. 11 Desember 2026", "menyerahkan pekerjaannya kepada atasan langsungnya",
         "Demikian surat izin cuti ini dibuat", "Atasan langsung yang bersangkutan",
     ]:

@@ -19,13 +19,24 @@ def seed_accounts(command):
     command.stdout.write(demo.format_logins(users))
 
 
+def seed_requests(command):
+    from requests_app import demo as requests_demo
+
+    made = requests_demo.seed_requests()
+    if made:
+        command.stdout.write(command.style.MIGRATE_HEADING("Permohonan demo milik pns@demo.test:"))
+        for req in made:
+            command.stdout.write(f"  {req.code}  {req.service.name}: {req.get_status_display()}")
+
+
 SEEDERS = [
     seed_accounts,
+    seed_requests,
 ]
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo accounts (one per role) and print their logins."
+    help = "Create or update the demo accounts (one per role) and a few demo requests, and print the logins."
 
     def add_arguments(self, parser):
         parser.add_argument(
