@@ -25,10 +25,11 @@ COPY . .
 RUN SECRET_KEY=build-only-not-a-secret STATIC_MANIFEST=true python manage.py collectstatic --noinput -v 0 \
     && SECRET_KEY=build-only-not-a-secret python manage.py compilemessages -v 0
 
-# Uploaded documents and issued letters live on a volume, writable by the unprivileged user only.
+# Uploaded documents and issued letters live on a volume, writable by the unprivileged user only. /srv/static
+# is where the compose `static` service copies the collected static files for nginx.
 RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
-    && mkdir -p /data/media \
-    && chown app:app /data/media
+    && mkdir -p /data/media /srv/static \
+    && chown app:app /data/media /srv/static
 
 ENV MEDIA_ROOT=/data/media \
     XDG_CACHE_HOME=/tmp/.cache

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pelayanan.admin_guards import HardenedAdminMixin
 from pelayanan.models import OrganisationUnit
 from requests_app.models import Service
 
@@ -85,7 +86,7 @@ def _loop(modeladmin, request, queryset, func, done_message):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(HardenedAdminMixin, admin.ModelAdmin):
     form = ProcessForm
     inlines = [FeedbackEventInline]
     list_display = ("code", "kind", "short_title", "status", "deadline", "assigned_to", "received_on")
@@ -229,6 +230,8 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("lampiran"))
     def attachment_link(self, obj):
         if not obj.attachment:
+            if obj.attachment_name:  # deleted after the retention period (pelayanan/accounts/privacy.py)
+                return format_html("{} ({})", obj.attachment_name, _("berkas sudah dihapus setelah masa simpan"))
             return "—"
         url = reverse("admin:feedback_feedback_attachment", args=[obj.pk])
         size = f"{obj.attachment_size / 1024:.0f} KB" if obj.attachment_size else ""
@@ -268,7 +271,7 @@ def _csv_cell(value):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(HardenedAdminMixin, admin.ModelAdmin):
     """Answers are read-only and anonymous: the request they came from is never shown (ikm.py docstring)."""
 
     list_display = ("date", "service", "unit", "channel", "average", "short_suggestion")

@@ -8,6 +8,7 @@ def agency(request):
         "AGENCY_ADDRESS": settings.AGENCY_ADDRESS,
         "AGENCY_PHONE": settings.AGENCY_PHONE,
         "AGENCY_EMAIL": settings.AGENCY_EMAIL,
+        "DOCUMENT_RETENTION_DAYS": settings.DOCUMENT_RETENTION_DAYS,  # the privacy notice states it
     }
 
 

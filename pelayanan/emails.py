@@ -14,7 +14,9 @@ from django.utils import translation
 
 
 def make_message(name, to, ctx):
-    ctx = {"SITE_URL": settings.SITE_URL, "AGENCY_NAME": settings.AGENCY_NAME, **ctx}
+    agency = {name: getattr(settings, name) for name in
+              ("AGENCY_NAME", "AGENCY_SHORT_NAME", "AGENCY_ADDRESS", "AGENCY_PHONE", "AGENCY_EMAIL")}
+    ctx = {"SITE_URL": settings.SITE_URL, **agency, **ctx}
     with translation.override(ctx.get("language", settings.LANGUAGE_CODE)):
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", ctx).split())
         body = render_to_string(f"emails/{name}-body.txt", ctx)
@@ -41,6 +43,7 @@ def _queue(payload):
     from pelayanan.tasks import send_email
 
     try:
-        send_email.delay(payload)
-    except (OperationalError, ConnectionError, OSError) as exc:
+        # No result is ever read; skipping the result backend keeps a Redis outage from blocking the request.
+        send_email.apply_async((payload,), ignore_result=True)
+    except (OperationalError, ConnectionError, OSError, RuntimeError) as exc:
         logger.error("e-mail not queued (broker unavailable): %s", exc.__class__.__name__)

@@ -6,10 +6,16 @@ import kombu.exceptions
 import redis.exceptions
 from django import db
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject, empty
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from pelayanan.logging import loggable_path, request_id_from, request_id_var
@@ -26,6 +32,76 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+# --- NUL bytes in the URL: a 400, before anything hands them to PostgreSQL ----------------------------
+
+
+class RejectNulMiddleware:
+    """Answers 400 when the path or a query parameter holds a NUL byte (%00).
+
+    No URL of the portal can contain one, and PostgreSQL refuses NUL in text, so a parameter that reaches a
+    query unchecked (a code in the path, an admin list filter, ?layanan=) would otherwise end in a 500.
+    Form fields are covered by Django's ProhibitNullCharactersValidator.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        params = (value for key, values in request.GET.lists() for value in (key, *values))
+        if "\x00" in request.path_info or any("\x00" in value for value in params):
+            raise BadRequest("NUL byte in the URL")
+        return self.get_response(request)
+
+
+# --- Sessions end: SESSION_COOKIE_AGE after login, and for staff after inactivity ------------------------
+
+LOGIN_AT_KEY = "pelayanan_login_at"
+LAST_ACTIVITY_KEY = "pelayanan_last_activity"
+ACTIVITY_RESOLUTION = 60  # seconds: the session is written at most once a minute to record activity
+
+
+@receiver(user_logged_in, dispatch_uid="pelayanan.middleware.record_login_time")
+def _record_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+class SessionTimeoutMiddleware:
+    """Logs people out SESSION_COOKIE_AGE seconds after they logged in, however active they were (Django alone
+    would extend a session each time it is written), and staff also after STAFF_SESSION_IDLE_MINUTES without a
+    request: staff see other people's personal data, often on shared office computers.
+
+    Login and last-request times are kept in the session; the latter to the minute, so that the session is not
+    written on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            login_at = session.setdefault(LOGIN_AT_KEY, now)
+            if now - login_at > settings.SESSION_COOKIE_AGE:
+                return _end_session(request, _("Sesi Anda sudah berakhir. Silakan masuk lagi."))
+            if user.is_staff:
+                last = session.get(LAST_ACTIVITY_KEY)
+                if isinstance(last, int) and now - last > settings.STAFF_SESSION_IDLE_MINUTES * 60:
+                    return _end_session(request, _("Sesi Anda berakhir karena tidak aktif selama %(minutes)d menit. "
+                                                   "Silakan masuk lagi.") % {"minutes": settings.STAFF_SESSION_IDLE_MINUTES})
+                if not isinstance(last, int) or now - last >= ACTIVITY_RESOLUTION:
+                    session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+def _end_session(request, message):
+    logout(request)
+    messages.warning(request, message)
+    return redirect_to_login(request.get_full_path() if request.method == "GET" else request.path)
 
 
 # --- Request ids and the access log (pelayanan/logging.py) ----------------------------------------------

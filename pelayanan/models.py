@@ -118,5 +118,9 @@ class User(AbstractUser):
     def nik_masked(self):
         return identity.mask(self.nik)
 
+    @property
+    def nip_masked(self):
+        return identity.mask(self.nip)
+
     def in_group(self, name):
         return self.groups.filter(name=name).exists()

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Two-factor authentication for staff (pelayanan/otp.py): TOTP apps (RFC 6238) and one-time backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pelayanan",
     "requests_app",
     "feedback",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "pelayanan.middleware.RequestLogMiddleware",  # first: request id and one access line for every response
     "django.middleware.security.SecurityMiddleware",
     "pelayanan.middleware.SecurityHeadersMiddleware",
+    "pelayanan.middleware.RejectNulMiddleware",  # %00 in the path or query string: 400, never a query
     "pelayanan.middleware.OutageMiddleware",  # database/Redis down: the 503 "layanan sedang gangguan" page
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,7 +80,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a TOTP code was given in this session
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pelayanan.middleware.SessionTimeoutMiddleware",  # after messages: it says why the session ended
+    "pelayanan.otp.TwoFactorMiddleware",  # second step of the login; enrolment where it is required
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,15 +123,32 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Length over complexity (NIST SP 800-63B): at least 10 characters, long passphrases welcome (up to 128, a
+# bound that only stops megabyte "passwords" from tying up the hasher), no rules about character classes;
+# refused when common, all digits, or close to the person's own name or e-mail.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "pelayanan.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sessions (pelayanan/middleware.py: SessionTimeoutMiddleware): everyone is logged out SESSION_COOKIE_AGE
+# seconds after logging in, however active (default 12 hours: a working day, short enough that a session left
+# open on a shared or warnet computer does not last until the next day). Staff, who see other people's personal
+# data, are also logged out after STAFF_SESSION_IDLE_MINUTES without a request.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+
+# Two-factor authentication (pelayanan/otp.py). Staff may turn it on at /akun/2fa/; superusers and members of
+# "Pejabat Penandatangan" must, before they reach any page, while OTP_REQUIRED_FOR_PRIVILEGED is on.
+OTP_REQUIRED_FOR_PRIVILEGED = env.bool("OTP_REQUIRED_FOR_PRIVILEGED", default=PRODUCTION)
+OTP_TOTP_ISSUER = AGENCY_SHORT_NAME  # the account's label in the authenticator app
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no TOTP secrets or backup codes on the admin pages
 
 # Brute-force protection (django-axes): lock a username+IP pair after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -176,7 +201,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -276,3 +301,14 @@ CELERY_BEAT_SCHEDULE["send-reminders"] = {
 # Years before this one count as "annual leave fully used" for carry-over unless the employee has a
 # leave request in the portal in that year, so nobody gets 18 or 24 days from missing data.
 LEAVE_HISTORY_START_YEAR = env.int("LEAVE_HISTORY_START_YEAR", default=2026)
+
+# Personal data (pelayanan/accounts/privacy.py, UU 27/2022). Uploaded files of requests finished, and of
+# complaints closed, more than this many days ago are deleted by the weekly purge (Sunday 02:30 WIB); the
+# rows keep the original name, size and SHA-256. Issued letters are never purged (law on archives).
+DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=365)
+if DOCUMENT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("DOCUMENT_RETENTION_DAYS must be at least 1.")
+CELERY_BEAT_SCHEDULE["purge-documents"] = {
+    "task": "requests_app.tasks.purge_documents",
+    "schedule": crontab(minute=30, hour=2, day_of_week="sun"),
+}

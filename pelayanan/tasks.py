@@ -2,6 +2,19 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
 
+class MailDeliveryError(Exception):
+    """An SMTP failure described without the server's text, which names the recipient's address."""
+
+
+def describe_mail_error(exc: OSError) -> str:
+    """"SMTPRecipientsRefused 550": the class and SMTP code only. Celery logs the exception of every retry
+    and failure, and a refused recipient's message repeats the address (UU PDP: no e-mail addresses in logs)."""
+    codes = getattr(exc, "smtp_code", None)
+    if codes is None and isinstance(getattr(exc, "recipients", None), dict):
+        codes = ",".join(sorted({str(code) for code, _text in exc.recipients.values()}))
+    return f"{exc.__class__.__name__} {codes}".strip() if codes else exc.__class__.__name__
+
+
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, retry_backoff=True)
 def send_email(self, payload):
     """Send one rendered e-mail; SMTP hiccups are retried with backoff."""
@@ -10,8 +23,11 @@ def send_email(self, payload):
     try:
         msg.send()
     except OSError as exc:  # connection refused, timeouts, SMTP errors (SMTPException is an OSError)
-        raise self.retry(exc=exc) from exc
-    return len(payload["to"])
+        failure = describe_mail_error(exc)
+    else:
+        return len(payload["to"])
+    # Raised outside the except block, so the logged traceback does not chain the original exception either.
+    raise self.retry(exc=MailDeliveryError(failure))
 
 
 @shared_task

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from . import health, views
@@ -11,7 +12,10 @@ handler500 = "pelayanan.middleware.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # The language switch in every page's header posts without a CSRF token, so that a signed-out visitor's page
+    # holds nothing of theirs and can be cached whole (requests_app/public.py, deploy/nginx.conf). A forged post
+    # can only change the display language; set_language redirects to same-site addresses only.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("akun/", include("pelayanan.accounts.urls")),
     path("", include("requests_app.urls")),
     path("", include("feedback.urls")),

@@ -82,4 +82,7 @@ def seed_requests():
     workflow.approve_request(issued, by=signer)  # the letter is rendered after commit
 
     leave = _annual_leave(citizen, atasan)
-    return [waiting, revision, issued, leave]
+    made = [waiting, revision, issued, leave]
+    for req in made:
+        req.refresh_from_db()
+    return made

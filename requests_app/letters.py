@@ -247,6 +247,8 @@ def check_wording(text: str, values: dict) -> list[str]:
         out = render_wording(text, values, engine=CHECKING_ENGINE)
     except TemplateSyntaxError as exc:
         return [_("Penulisan templat tidak valid: %(error)s") % {"error": exc}]
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:  # a filter failing on data, e.g. divisibleby:0
+        return [_("Templat gagal diterapkan pada data contoh: %(error)s") % {"error": exc}]
     unknown = sorted(set(re.findall("\u2063INVALID:(.*?)\u2063", out)))
     if unknown:
         return [_("Placeholder tidak dikenal: %(names)s. Periksa ejaannya pada daftar placeholder.")

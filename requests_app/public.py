@@ -1,22 +1,27 @@
 """Public transparency pages: services and their Standar Pelayanan, opening hours, performance, open data.
 
 Caching: each page's main content is rendered once per catalogue version (public_cache) and
-language and kept in Django's cache; the surrounding layout (log-in state, CSRF token of the
-language switch) is rendered per request, so cached HTML never carries anyone's token.
+language and kept in Django's cache; the surrounding layout (log-in state, the logout form's CSRF
+token) is rendered per request, so cached content never carries anyone's token. A visitor without a
+session or message cookie (shared_page) gets a page with nothing of their own in it (the language
+switch needs no token): the whole page is cached, keyed by address and language.
 Responses carry an ETag and Last-Modified computed before any rendering, so a revalidation is a
-cache lookup and a 304. Anonymous visitors get `Cache-Control: public, max-age=60`; signed-in users
-`private` so no shared cache keeps their page.
+cache lookup and a 304. Those shared pages are sent with `Cache-Control: public, max-age=60,
+s-maxage=10` (browsers keep them a minute, the nginx micro-cache of deploy/nginx.conf ten seconds);
+every other visitor gets `private`, so no shared cache keeps their page.
 """
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 
 from django import forms
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,17 +37,28 @@ from pelayanan.models import OrganisationUnit
 from . import calendar, hours, pdf_standard, stats
 from .charts import bar_chart
 from .models import Holiday, LeavePolicy, Service, ServicePledge, ServicePoint
-from .public_cache import cached, public_version, version_timestamp
+from .public_cache import cached, one_version, public_version, version_timestamp
 
-MAX_AGE = 60
+MAX_AGE = 60  # browsers
+SHARED_MAX_AGE = 10  # shared caches (the nginx micro-cache): a change shows there within ten seconds
+PAGE_TIMEOUT = MAX_AGE  # whole pages of signed-out visitors in Django's cache (their fragments stay longer)
 PAGE_TEMPLATE = "requests_app/public/page.html"
 MAX_MONTHS = 36
 
 
 # ---- caching and conditional GET -------------------------------------------------------------------------
 
+def shared_page(request) -> bool:
+    """True when the visitor gets the page everyone gets: no session (so signed out, with no messages kept in a
+    session) and no message cookie. deploy/nginx.conf caches on the same test (the cookie names). Also False
+    when the answer will set a new CSRF cookie (the visitor sent a malformed one): it must stay private."""
+    cookies = request.COOKIES
+    return (settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
 def _etag(request, parts) -> str:
-    # The page embeds the visitor's CSRF token and log-in state, which follow the Cookie header.
+    # The page embeds the log-in state (signed in, also the logout form's CSRF token), which follow the Cookie header.
     seed = repr((parts, public_version(), translation.get_language(), request.META.get("HTTP_COOKIE", "")))
     return '"' + hashlib.md5(seed.encode(), usedforsecurity=False).hexdigest() + '"'
 
@@ -50,27 +66,39 @@ def _etag(request, parts) -> str:
 def _cache_headers(request, response, *, etag, last_modified):
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(last_modified)
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True, max_age=0)
+    if shared_page(request) and not request.user.is_authenticated:
+        patch_cache_control(response, public=True, max_age=MAX_AGE, s_maxage=SHARED_MAX_AGE)
     else:
-        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        patch_cache_control(response, private=True, max_age=0)
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 
 def _public_response(request, parts, render_response, last_modified=None):
     """304 when the client's copy is current, else render_response(); both with the caching headers."""
-    etag = _etag(request, parts)
-    last_modified = last_modified or version_timestamp(public_version())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified) or render_response()
-    return _cache_headers(request, response, etag=etag, last_modified=last_modified)
+    with one_version():
+        etag = _etag(request, parts)
+        last_modified = last_modified or version_timestamp(public_version())
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified) or render_response()
+        return _cache_headers(request, response, etag=etag, last_modified=last_modified)
 
 
-def _page(request, parts, *, title, template, context, last_modified=None):
-    """A public page whose main content (template) is cached under parts; context() runs on a miss only."""
-    def render_response():
+def _page(request, parts, *, title, template, context, last_modified=None, query=()):
+    """A public page whose main content (template) is cached under parts; title() and context() run on a miss only.
+
+    For shared_page visitors the whole page is cached, under parts and the address (the layout links back to
+    it), when the query string holds no other parameter than those in `query`, so that made-up parameters
+    cannot fill the cache.
+    """
+    def render_page():
         main = cached(parts, lambda: render_to_string(template, context(), request=request))
-        return render(request, PAGE_TEMPLATE, {"title": title, "main": main})
+        return render(request, PAGE_TEMPLATE, {"title": title() if callable(title) else title, "main": main})
+
+    def render_response():
+        if not shared_page(request) or not set(request.GET) <= set(query):
+            return render_page()
+        html = cached(("page", parts, request.get_full_path()), lambda: render_page().content, PAGE_TIMEOUT, local=True)
+        return HttpResponse(html)
 
     return _public_response(request, parts, render_response, last_modified)
 
@@ -155,7 +183,7 @@ def service_list(request):
         return {"form": form, "services": services, "filtered": filtered, "pledge": active_pledge()}
 
     return _page(request, ("service_list", params), title=_("Layanan & Biaya"),
-                 template="requests_app/public/service_list.html", context=context)
+                 template="requests_app/public/service_list.html", context=context, query=("q", "unit"))
 
 
 def requirement_groups(service, requirements):
@@ -197,11 +225,19 @@ def _standard_context(service):
     }
 
 
+def _active_slugs() -> set:
+    return cached(("active_slugs",), lambda: frozenset(Service.objects.active().values_list("slug", flat=True)), local=True)
+
+
 @require_safe
+@one_version()
 def service_detail(request, slug):
-    service = _active_service(slug)
-    return _page(request, ("service_detail", slug), title=service.name,
-                 template="requests_app/public/service_detail.html", context=lambda: _standard_context(service))
+    # The service row is read on a cache miss only; which services are active is kept under the catalogue version.
+    if slug not in _active_slugs():
+        raise Http404
+    service = functools.cache(lambda: _active_service(slug))
+    return _page(request, ("service_detail", slug), title=lambda: service().name,
+                 template="requests_app/public/service_detail.html", context=lambda: _standard_context(service()))
 
 
 @require_safe
@@ -255,10 +291,11 @@ def _hours_data(today):
 
 
 @require_safe
+@one_version()
 def opening_hours(request):
     now = timezone.now()
     today = timezone.localdate(now, hours.WIB)
-    data = cached(("hours_data", today.isoformat()), lambda: _hours_data(today))
+    data = cached(("hours_data", today.isoformat()), lambda: _hours_data(today), local=True)
     statuses = {p["id"]: hours.status_at(p["upcoming"], now) for p in data["points"]}
     # Part of the key: the page changes when a counter opens or closes, not only when staff edit the hours.
     state = tuple(sorted((pid, s.open, s.change) for pid, s in statuses.items()))
@@ -305,8 +342,7 @@ class TransparencyFilterForm(forms.Form):
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.default_end = today.replace(day=1)
-        self.default_start = (self.default_end - dt.timedelta(days=335)).replace(day=1)
+        self.default_start, self.default_end = _default_period(today)
 
     def clean(self):
         data = super().clean()
@@ -324,6 +360,12 @@ class TransparencyFilterForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data["service"], self.cleaned_data["start"], self.cleaned_data["end"]
         return None, self.default_start, self.default_end
+
+
+def _default_period(today):
+    """The first and last month shown when the visitor picks none: twelve months up to this one."""
+    last = today.replace(day=1)
+    return (last - dt.timedelta(days=335)).replace(day=1), last
 
 
 def _transparency_filter(request):
@@ -396,27 +438,34 @@ COLUMN_DOCS = {
 
 
 @require_safe
+@one_version()
 def transparency(request):
-    form = _transparency_filter(request)
-    service, first, last = form.period()
+    if request.GET:
+        form = _transparency_filter(request)
+        service, first, last = form.period()
+    else:  # the page as the menu links it: the default period, and the (empty) form built on a cache miss only
+        form = None
+        service, (first, last) = None, _default_period(timezone.localdate(timezone.now(), hours.WIB))
     data = stats.monthly_stats(first, last, service)
     generated = int(data["generated_at"].timestamp())
     parts = ("transparency", _params(request, "service", "start", "end"), generated)
 
     def context():
+        filter_form = form or _transparency_filter(request)
         blocks = []
         for block in data["services"]:
             volume, speed = _charts(block)
             rows = [{"label": _month_label(m.month), "f": m, "grade": _grade(m.ikm_grade)} for m in block["months"]]
             blocks.append({**block, "volume": volume, "speed": speed, "rows": rows})
-        query = request.GET.urlencode() if form.is_valid() else ""
+        query = request.GET.urlencode() if filter_form.is_valid() else ""
         return {
-            "form": form, "blocks": blocks, "data": data, "first_label": _month_label(first), "last_label": _month_label(last),
+            "form": filter_form, "blocks": blocks, "data": data, "first_label": _month_label(first), "last_label": _month_label(last),
             "min_count": stats.MIN_COUNT, "columns": [(c, COLUMN_DOCS[c]) for c in stats.COLUMNS], "query": query,
         }
 
     return _page(request, parts, title=_("Transparansi Kinerja Layanan"), template="requests_app/public/transparency.html",
-                 context=context, last_modified=max(generated, version_timestamp(public_version())))
+                 context=context, last_modified=max(generated, version_timestamp(public_version())),
+                 query=("service", "start", "end"))
 
 
 def _open_data(request, build):

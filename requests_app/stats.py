@@ -276,7 +276,8 @@ def monthly_stats(first: dt.date, last: dt.date, service: Service | None = None)
         services = [service] if service else Service.objects.active()
         return compute(first, last, services)
 
-    return cached(("stats", first.isoformat(), last.isoformat(), service.pk if service else "all"), run, STATS_TIMEOUT)
+    return cached(("stats", first.isoformat(), last.isoformat(), service.pk if service else "all"), run, STATS_TIMEOUT,
+                  local=True)
 
 
 def open_data_rows(stats: dict) -> list[dict]:

@@ -61,7 +61,7 @@ def queue_letter(request_id):
     the letter: resend_pending_letters queues it again within LETTER_RESEND_AFTER_MINUTES.
     """
     try:
-        generate_letter.delay(request_id)
+        generate_letter.apply_async((request_id,), ignore_result=True)  # no result is read: skip the backend
     except (BrokerError, RedisError, OSError) as exc:
         logger.error("Could not queue the letter of request %s (%s: %s); the resend sweep will retry.",
                      request_id, exc.__class__.__name__, exc)
@@ -89,3 +89,15 @@ def send_reminders():
     from . import reminders
 
     return reminders.send_reminders()
+
+
+# --- retention (UU PDP) ----------------------------------------------------------------------------------
+
+
+@shared_task
+def purge_documents():
+    """Beat task (weekly): delete the uploaded files whose retention period has passed
+    (pelayanan.accounts.privacy.purge_expired_files; the purge_documents command does the same)."""
+    from pelayanan.accounts import privacy
+
+    return privacy.purge_expired_files().total

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pelayanan import ratelimit
+from pelayanan.accounts import privacy
 
 from . import letters
 from .models import Letter, ServiceRequest
@@ -86,6 +87,8 @@ def verify(request, code):
         "letter": letter,
         "title": letters.letter_title(letter.request),
         "holder": letters.mask_name(letter.request.applicant.full_name),
+        # An account deleted at its owner's request keeps its letters (law on archives) but no name to show.
+        "holder_erased": privacy.is_erased(letter.request.applicant),
         "grouped_code": letters.group_code(letter.verification_code),
         "form": form,
         "match": match,

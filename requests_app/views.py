@@ -349,7 +349,7 @@ def _answers(req):
         rows.append((fields[name].label, value, name))
     if req.service.is_leave:
         supervisor = req.supervisor
-        rows.append((fields["supervisor"].label, f"{supervisor.full_name} ({supervisor.nip_display or supervisor.email})"
+        rows.append((fields["supervisor"].label, f"{supervisor.full_name} ({supervisor.nip_masked or supervisor.email})"
                      if supervisor else "", "supervisor"))
     return rows
 
@@ -450,6 +450,8 @@ def document(request, code, pk):
     """An uploaded file, as an attachment, to its owner and authorised staff only (everyone else: 404)."""
     req = _get_viewable_request(request, code, perm="requests_app.view_requestdocument")
     doc = get_object_or_404(RequestDocument, request=req, pk=pk)
+    if not doc.file:  # deleted after the retention period (pelayanan/accounts/privacy.py); the row stays
+        raise Http404
     try:
         handle = doc.file.open("rb")
     except FileNotFoundError:

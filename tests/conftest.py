@@ -51,11 +51,15 @@ def _isolation(settings, tmp_path):
     """Each test gets its own media folder, a clean cache and the locmem mail outbox."""
     from django.core.cache import cache
 
+    from requests_app.public_cache import forget_local
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
+    forget_local()  # the public pages' copies in this process's memory go with the cache
     yield
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture(scope="session")
@@ -165,3 +169,9 @@ def pytest_collection_modifyitems(items):
         transactional = uses_live_server or (marker is not None and marker.kwargs.get("transaction"))
         if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Browse as an Indonesian visitor (the portal's first language); tests that switch language do it on the page."""
+    return {**browser_context_args, "locale": "id-ID"}

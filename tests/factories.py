@@ -10,11 +10,12 @@ from pelayanan.models import User
 
 
 def _nik(n):
-    return f"127105260986{n + 1:04d}"
+    return f"127105260986{n % 9999 + 1:04d}"
 
 
 def _nip(n):
-    return f"198609262015051{n + 1:03d}"
+    # The last three digits are the sequence (001-999): wrap, so a long session never makes a 19-digit NIP.
+    return f"198609262015051{n % 999 + 1:03d}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -253,3 +253,23 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         self.fields["new_password1"].label = _("Kata sandi baru")
         self.fields["new_password2"].label = _("Ulangi kata sandi baru")
 
+
+
+class DeleteAccountForm(forms.Form):
+    """"Hapus akun": the current password, so that an unattended session cannot delete the account."""
+
+    password = forms.CharField(
+        label=_("Kata sandi Anda"), strip=False,
+        help_text=_("Ketik kata sandi Anda untuk memastikan bahwa Anda sendiri yang menghapus akun ini."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Kata sandi salah. Akun tidak dihapus."), code="password_incorrect")
+        return password

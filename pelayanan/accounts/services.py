@@ -121,7 +121,9 @@ def axes_username(request, credentials=None) -> str:
     """django-axes lockout key: the e-mail as typed, case-folded, so that Ani@… and ani@…
     count towards one lockout (login itself is case-insensitive)."""
     source = credentials or getattr(request, "data", request.POST)
-    return (source.get(settings.AXES_USERNAME_FORM_FIELD) or "").strip().lower()
+    # Stored in AccessAttempt.username, a varchar(255): a longer (or NUL-carrying) value typed into the
+    # log-in form would otherwise fail the insert and turn a wrong password into a server error.
+    return (source.get(settings.AXES_USERNAME_FORM_FIELD) or "").strip().lower().replace("\x00", "")[:254]
 
 
 def _send_account_exists(user: User) -> None:

@@ -13,17 +13,40 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pelayanan import ratelimit
 from pelayanan.models import User
 
 from . import services
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, ProfileForm, RegistrationForm, SetPasswordForm
 from .tokens import email_verification_token
 
+# Per client address, on top of django-axes (login, per e-mail and address) and the per-account e-mail
+# throttles in forms.py/services.py. Every registration and reset POST counts, valid or not: a registration
+# attempt can tell whether a NIK is already registered, so the form must not be usable to test many NIKs.
+# Logins count only failures, across all e-mails: one address trying a password on many accounts.
+# Generous enough for an office of colleagues behind one address.
+RATE_LIMITS = {
+    "register": (20, 3600),
+    "password_reset": (20, 3600),
+    "login": (30, 900),
+}
+
+
+def _limit_key(request, action):
+    return f"accounts:{action}:ip:{ratelimit.client_ip(request)}"
+
+
+def _within_limit(request, action):
+    return ratelimit.hit(_limit_key(request, action), *RATE_LIMITS[action])
+
 
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
+    if request.method == "POST" and not _within_limit(request, "register"):
+        typed = RegistrationForm(initial={k: v for k, v in request.POST.items() if not k.startswith("password")})
+        return render(request, "accounts/register.html", {"form": typed, "limited": True}, status=429)
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
@@ -105,6 +128,16 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if ratelimit.is_limited(_limit_key(request, "login"), RATE_LIMITS["login"][0]):
+            form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
+            return self.render_to_response(self.get_context_data(form=form, limited=True), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        _within_limit(self.request, "login")  # count the failure
+        return super().form_invalid(form)
+
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's default since 5.0); GET answers 405."""
@@ -128,6 +161,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if not _within_limit(request, "password_reset"):
+            form = self.get_form_class()(initial={"email": request.POST.get("email", "")})
+            return self.render_to_response(self.get_context_data(form=form, limited=True), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

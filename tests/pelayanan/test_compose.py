@@ -120,9 +120,10 @@ def test_database_redis_and_media_live_on_volumes(compose, services):
     assert {"pgdata", "redisdata", "media"} <= declared
 
 
-def test_web_is_published_on_loopback_only_behind_one_proxy(services):
-    assert services["web"]["ports"] == ["127.0.0.1:${WEB_PORT:-8000}:8000"]
-    assert services["web"]["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-1}"
+def test_only_nginx_is_published_on_loopback_behind_the_host_proxy(services):
+    assert "ports" not in services["web"]
+    assert services["nginx"]["ports"] == ["127.0.0.1:${WEB_PORT:-8000}:80"]
+    assert services["web"]["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-2}"  # the host's TLS proxy, then nginx
 
 
 def test_env_example_lists_every_variable_the_settings_read():

@@ -110,7 +110,7 @@ def test_without_redis_celery_runs_eagerly_and_the_cache_is_local_memory():
                            "CELERY_RESULT_BACKEND": None})
 
     assert dump["CELERY_TASK_ALWAYS_EAGER"] is True and dump["app_eager"] is True
-    assert dump["CELERY_BROKER_URL"] == "memory://"
+    assert dump["CELERY_BROKER_URL"] == "memory://localhost/"
     assert dump["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert dump["ping"] == ["EagerResult", "pong"]
 

@@ -175,7 +175,7 @@ def test_leave_requirements_are_grouped_by_leave_type(client):
 
 
 def test_public_pages_send_cache_headers_and_answer_revalidation_with_304(client):
-    client.get("/")  # the first visit sets the CSRF cookie, which is part of the page (the language form)
+    client.get("/")  # a visitor coming from the home page (signed-out pages set no cookie: tests/pelayanan/test_nginx_conf.py)
     for url in (LIST_URL, "/layanan/izin-cuti/", "/jam-layanan/", "/transparansi/"):
         response = client.get(url)
         assert response.status_code == 200

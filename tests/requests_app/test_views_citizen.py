@@ -266,6 +266,7 @@ def test_the_atasan_sees_the_waiting_request_with_length_and_balance(client, ata
     listing = client.get(reverse("requests_app:consider_list")).content.decode()
     assert leave_waiting.code in listing and "Ani Lestari, S.E." in listing
     with time_machine.travel(dt.datetime(2026, 2, 3, 9, tzinfo=WIB), tick=False):
+        client.force_login(atasan)  # the next morning: yesterday's session ended after 12 hours
         page = client.get(reverse("requests_app:consider", args=[leave_waiting.code])).content.decode()
     assert "Lama cuti: <strong>5 hari kerja</strong>" in page
     assert "Sisa cuti tahunan 2026 yang masih dapat diajukan: <strong>12 hari kerja</strong>" in page

@@ -5,11 +5,12 @@ database. The session fixture starts the stack (idempotent) and stops it at the 
 running before the session began (a developer's stack is left as it was).
 """
 
+import fcntl
 import subprocess
 
 import pytest
 
-from bench.stackenv import STACK, stack_env
+from bench.stackenv import OUT, STACK, stack_env
 
 COMPONENTS = ("redis", "worker", "beat", "web")
 
@@ -21,8 +22,15 @@ def _running():
 
 @pytest.fixture(scope="session")
 def stack():
-    was_running = _running()
-    subprocess.run([str(STACK), "up"], check=True, timeout=600)
-    yield stack_env()
-    if not was_running:
-        subprocess.run([str(STACK), "down"], check=True, timeout=120)
+    # One test session at a time uses the stack: another one (a second `make test`) waits here, so neither
+    # stops the stack under the other.
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / "stack-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        was_running = _running()
+        subprocess.run([str(STACK), "up"], check=True, timeout=600)
+        try:
+            yield stack_env()
+        finally:
+            if not was_running:
+                subprocess.run([str(STACK), "down"], check=True, timeout=120)

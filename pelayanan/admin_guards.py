@@ -1,0 +1,44 @@
+"""Crafted changelist requests get an answer, not a server error (Django 5.2 raises on both of these).
+
+- An action POST whose selected ids are not ids of the model ("abc", "%00"): Django filters with them and the
+  ValueError escapes. Here the action is refused with a message, as when nothing is selected.
+- A date-hierarchy link at the end of the calendar (?date__year=9999, or a year too large for a date):
+  Django computes the day after and the OverflowError/ValueError escapes. Here it is an invalid lookup,
+  which the admin answers with its usual "?e=1" page.
+
+    class HolidayAdmin(HardenedAdminMixin, admin.ModelAdmin): ...
+"""
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class BoundedDatesChangeList(ChangeList):
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class HardenedAdminMixin:
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        if self.date_hierarchy and changelist is ChangeList:
+            return BoundedDatesChangeList
+        return changelist
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            self.message_user(request, _("Pilihan tidak dikenali. Muat ulang daftar, pilih baris lalu coba lagi."),
+                              messages.WARNING)
+            return None  # the changelist redirects back to itself
+        return super().response_action(request, queryset)
