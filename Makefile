@@ -69,11 +69,11 @@ chaos: $(STAMP)
 	$(PY) bench/chaos.py
 
 ## make bench: letter figures (bench/letters.py; PostgreSQL and Redis from DATABASE_URL/REDIS_URL). BENCH_ARGS="--count 100"
-## and the staff queue at 100,000 requests (bench/queue.py; its own pelayanan_bench database unless DATABASE_URL is set)
+## and the staff queue at 100,000 requests (bench/admin_queue.py; its own pelayanan_bench database unless DATABASE_URL is set)
 ## and the public pages: Django floor, gunicorn, nginx micro-cache, nginx static (bench/public.sh; needs wrk and nginx)
 bench: $(STAMP)
 	$(PY) bench/letters.py $(BENCH_ARGS)
-	$(PY) bench/queue.py --rows 100000
+	$(PY) bench/admin_queue.py --rows 100000
 	bench/public.sh
 
 ## make samples: sample letters (made-up people, the wording in the database) as PDF + PNG in samples/ (git-ignored)

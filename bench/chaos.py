@@ -26,7 +26,7 @@ Targets: no confirmed submission lost; every approval gets exactly one letter an
 import sys
 from pathlib import Path
 
-# Import from the project root, not from bench/ (where bench/queue.py would shadow the standard library).
+# Import from the project root, not from bench/ (where bench/admin_queue.py would shadow the standard library).
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse  # noqa: E402

@@ -15,7 +15,7 @@ machine's two cores with the stack.
 import sys
 from pathlib import Path
 
-# Import from the project root, not from bench/ (where bench/queue.py would shadow the standard library).
+# Import from the project root, not from bench/ (where bench/admin_queue.py would shadow the standard library).
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse  # noqa: E402

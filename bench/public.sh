@@ -7,10 +7,10 @@
 # wrk -t2 -c32 -d10s --latency per case, on 127.0.0.1; prints req/s, p50, p99 and the ratios (b)/(a), (c)/(d).
 # Targets: (b) >= 60 % of (a), (c) >= 50 % of (d), p99 <= 100 ms everywhere; exits 1 when one is missed.
 #
-#   bench/public.sh                    (make bench runs it after bench/queue.py)
+#   bench/public.sh                    (make bench runs it after bench/admin_queue.py)
 #
 # Production settings except TLS (PRODUCTION=true, plain http, non-secure cookies). The database is
-# PUBLIC_DATABASE_URL (default the pelayanan_bench database of bench/queue.py, created and migrated here and
+# PUBLIC_DATABASE_URL (default the pelayanan_bench database of bench/admin_queue.py, created and migrated here and
 # loaded with PUBLIC_ROWS = 100,000 requests when it holds fewer, so /transparansi/ aggregates real volumes);
 # the cache is PUBLIC_REDIS_URL (default database 9 of the Redis on 6379: its keys are only replaced, never
 # flushed). gunicorn and nginx listen on PUBLIC_GUNICORN_PORT (8310) and PUBLIC_NGINX_PORT (8311) and are
@@ -90,7 +90,7 @@ import os
 import sys
 
 sys.path.insert(0, os.getcwd())
-from bench import queue as bench_queue  # the 100,000-request loader of bench/queue.py
+from bench import admin_queue as bench_queue  # the 100,000-request loader of bench/admin_queue.py
 
 bench_queue.ensure_database(os.environ["DATABASE_URL"])
 import django

@@ -11,7 +11,7 @@ Idempotent: existing citizens and their requests are reused, sessions are made a
 import sys
 from pathlib import Path
 
-# Import from the project root, not from bench/ (where bench/queue.py would shadow the standard library).
+# Import from the project root, so bench/ scripts see the project packages first.
 BENCH = Path(__file__).resolve().parent
 sys.path[0] = str(BENCH.parent)
 

@@ -267,7 +267,7 @@ class ServiceRequest(models.Model):
             models.Index(fields=["service", "status"], name="req_service_status"),
             models.Index(fields=["assigned_to", "status"], name="req_assignee_status"),
             # The staff queue (requests in process, by due date) and its overdue counts: a small partial
-            # index that also answers the counts without reading the table (bench/queue.py).
+            # index that also answers the counts without reading the table (bench/admin_queue.py).
             models.Index(
                 fields=["due_date", "service"], include=["paused_at"], name="req_open_due",
                 condition=~models.Q(status__in=["draft", "letter_issued", "rejected", "cancelled"]),

@@ -1,4 +1,4 @@
-"""The staff queue's partial index: requests in process, by due date (issue 4, item 11; see bench/queue.py).
+"""The staff queue's partial index: requests in process, by due date (issue 4, item 11; see bench/admin_queue.py).
 
 It serves the default changelist ordering and, being small and holding service and paused_at, answers the
 changelist counts and the overdue / due-today figures with index-only scans.

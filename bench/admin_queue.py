@@ -1,6 +1,6 @@
 """Staff queue at scale: load N requests with their history into PostgreSQL, then time the admin.
 
-    .venv/bin/python bench/queue.py --rows 100000
+    .venv/bin/python bench/admin_queue.py --rows 100000
 
 Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/pelayanan_bench), creating and migrating the
 database when it is missing. The bench rows stay between runs (a run with as many rows already loaded skips the
@@ -47,7 +47,7 @@ def ensure_database(url):
 
     cfg = environ.Env.db_url_config(url)
     if "postgresql" not in cfg["ENGINE"]:
-        sys.exit("bench/queue.py measures PostgreSQL: set DATABASE_URL to a postgres:// URL.")
+        sys.exit("bench/admin_queue.py measures PostgreSQL: set DATABASE_URL to a postgres:// URL.")
     conn = psycopg2.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"],
                             password=cfg["PASSWORD"] or None, dbname="postgres")
     conn.autocommit = True
