@@ -25,8 +25,10 @@ if PRODUCTION and DEBUG:
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if PRODUCTION or not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set unless DEBUG=true.")
+    # Outside production a fixed development key lets management commands (and the migration
+    # check) run on a bare checkout; production refuses to start without a real key.
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION=true.")
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

@@ -175,3 +175,10 @@ def test_every_response_carries_the_security_headers(client, method, path):
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "camera=()" in response.headers["Permissions-Policy"]
     assert "geolocation=()" in response.headers["Permissions-Policy"]
+
+
+def test_outside_production_a_bare_checkout_runs_management_commands_without_a_secret_key():
+    out = _run(["manage.py", "makemigrations", "--check", "--dry-run"],
+               {"PRODUCTION": None, "DEBUG": None, "SECRET_KEY": None, "DATABASE_URL": None, "REDIS_URL": None})
+    assert out.returncode == 0, out.stderr
+    assert "No changes detected" in out.stdout
