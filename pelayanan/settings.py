@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -220,7 +221,19 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_RESULT_EXPIRES = 3600
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+# Keep a worker process's database connection across tasks (Celery's Django fixup would open a new one
+# for every task); pelayanan/celery.py closes it like Django after a request: past CONN_MAX_AGE or broken.
+CELERY_DB_REUSE_MAX = CELERY_WORKER_MAX_TASKS_PER_CHILD
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues, both consumed by every worker started without -Q: e-mail on "mail", everything else (letters,
+# sweeps) on "celery". Redis serves a worker's queues in turn, so a backlog of hundreds of letters never holds
+# back a "permohonan diterima" e-mail, and a burst of e-mails never delays a letter by more than one send.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery", routing_key="celery"), Queue("mail", routing_key="mail"))
+CELERY_TASK_ROUTES = {
+    "pelayanan.tasks.send_email": {"queue": "mail"},
+    "requests_app.tasks.send_status_email": {"queue": "mail"},
+}
 # An unacknowledged task is redelivered after visibility_timeout: keep it well above CELERY_TASK_TIME_LIMIT.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # A late-ack task cannot be acknowledged once the broker connection is lost; it is redelivered anyway,

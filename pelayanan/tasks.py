@@ -15,9 +15,8 @@ def describe_mail_error(exc: OSError) -> str:
     return f"{exc.__class__.__name__} {codes}".strip() if codes else exc.__class__.__name__
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, retry_backoff=True)
-def send_email(self, payload):
-    """Send one rendered e-mail; SMTP hiccups are retried with backoff."""
+def deliver(task, payload):
+    """Send one rendered e-mail from inside `task`; SMTP hiccups make the task retry with backoff."""
     msg = EmailMultiAlternatives(payload["subject"], payload["body"], to=payload["to"])
     msg.attach_alternative(payload["html"], "text/html")
     try:
@@ -27,7 +26,13 @@ def send_email(self, payload):
     else:
         return len(payload["to"])
     # Raised outside the except block, so the logged traceback does not chain the original exception either.
-    raise self.retry(exc=MailDeliveryError(failure))
+    raise task.retry(exc=MailDeliveryError(failure))
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, retry_backoff=True)
+def send_email(self, payload):
+    """Send one rendered e-mail (routed to the "mail" queue, settings.CELERY_TASK_ROUTES)."""
+    return deliver(self, payload)
 
 
 @shared_task

@@ -28,6 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.template import Context, Engine, Library, Template, TemplateSyntaxError, defaultfilters, defaulttags
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -236,9 +237,15 @@ _INVALID = "\u2063INVALID:%s\u2063"
 CHECKING_ENGINE = _sandbox_engine(string_if_invalid=_INVALID)
 
 
+@lru_cache(maxsize=64)
+def _compiled(text: str, engine) -> Template:
+    """Wording compiled once per process and text: an edit in the admin is new text, so it is never stale."""
+    return Template(text, engine=engine)
+
+
 def render_wording(text: str, values: dict, *, engine=WORDING_ENGINE) -> str:
     """Render staff wording in the sandbox; the result is HTML-escaped text. Raises TemplateSyntaxError."""
-    return Template(text, engine=engine).render(Context(values, autoescape=True))
+    return _compiled(text, engine).render(Context(values, autoescape=True))
 
 
 def check_wording(text: str, values: dict) -> list[str]:
@@ -363,10 +370,21 @@ def emblem_data_uri() -> str:
     return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode()}"
 
 
-def qr_data_uri(url: str) -> str:
+# The QR mask is fixed instead of searched. segno's search scores all eight masks in pure Python, which
+# cost ~6 ms per letter (bench/letters.py): more than everything else the letter task does besides the
+# render. Every mask decodes (the choice only avoids unlucky patterns, and level M corrects ~15 % damage);
+# tests/requests_app/test_letter_qr.py decodes printed codes with zbar to prove it.
+QR_MASK = 4
+
+
+def qr_code(url: str):
     import segno
 
-    return segno.make_qr(url, error="m").svg_data_uri(border=0, dark="#000")
+    return segno.make_qr(url, error="m", mask=QR_MASK)
+
+
+def qr_data_uri(url: str) -> str:
+    return qr_code(url).svg_data_uri(border=0, dark="#000")
 
 
 def render_html(letter, *, wording=None, preview=False) -> str:
@@ -449,7 +467,7 @@ def stale_before(now=None):
 
 
 def _relaxed_commit():
-    """Let this transaction's commit skip the WAL flush wait (~3 ms). Only for the claim: if PostgreSQL
+    """Let this transaction's commit skip the wait for the WAL flush. Only for the claim: if PostgreSQL
     crashed right after, the lost claim would merely let the letter be claimed again."""
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
@@ -462,62 +480,61 @@ def claim_letter(request_id, *, now=None):
 
     Nothing to do: no letter, already issued, failed (staff decide with "buat ulang surat"), the request
     is not approved, or another worker claimed it less than LETTER_RESEND_AFTER_MINUTES ago. An older
-    claim belongs to a worker that died, and is taken over. The claim is committed before rendering
-    starts, so a second copy of the task (redelivery, the sweep) sees it.
+    claim belongs to a worker that died, and is taken over. The claim is one conditional UPDATE on the
+    letter row, committed before rendering starts: of two copies of the task (redelivery, the sweep),
+    the second waits for the first's row lock, finds the claim fresh and takes nothing.
     """
     now = now or timezone.now()
+    claimable = (Q(status=Letter.Status.PENDING) | Q(status=Letter.Status.RENDERING, claimed_at__isnull=True)
+                 | Q(status=Letter.Status.RENDERING, claimed_at__lte=stale_before(now)))
+    approved = Exists(ServiceRequest.objects.filter(pk=OuterRef("request_id"), status=ServiceRequest.Status.APPROVED))
     with transaction.atomic():
         _relaxed_commit()
-        letter = (Letter.objects.select_for_update(of=("self",))
-                  .select_related("request__service", "request__applicant", "request__leave_policy", "signer")
-                  .filter(request_id=request_id).first())
+        claimed = Letter.objects.filter(claimable, approved, request_id=request_id).update(
+            status=Letter.Status.RENDERING, claimed_at=now, attempts=F("attempts") + 1,
+        )
+    if not claimed:
+        letter = Letter.objects.filter(request_id=request_id).values("status", "request__status").first()
         if letter is None:
             logger.warning("generate_letter: request %s has no letter", request_id)
-            return None
-        if letter.status in (Letter.Status.ISSUED, Letter.Status.FAILED):
-            return None
-        if letter.request.status != ServiceRequest.Status.APPROVED:
-            logger.warning("generate_letter: request %s is %s, not approved", request_id, letter.request.status)
-            return None
-        if letter.status == Letter.Status.RENDERING and letter.claimed_at and letter.claimed_at > stale_before(now):
-            return None
-        letter.status = Letter.Status.RENDERING
-        letter.claimed_at = now
-        letter.attempts += 1
-        letter.save(update_fields=["status", "claimed_at", "attempts"])
-    return letter
+        elif letter["request__status"] != ServiceRequest.Status.APPROVED and letter["status"] != Letter.Status.ISSUED:
+            logger.warning("generate_letter: request %s is %s, not approved", request_id, letter["request__status"])
+        return None
+    return (Letter.objects.select_related("request__service", "request__applicant", "request__leave_policy", "signer")
+            .get(request_id=request_id))
 
 
 def store_pdf(letter, pdf: bytes) -> bool:
     """Store the PDF and issue the letter and the request in one transaction.
 
-    Returns False, storing nothing, when our claim was taken over meanwhile (we were presumed dead).
-    A file written for a transaction that then fails is removed again.
+    Returns False, storing nothing, when our claim was taken over meanwhile (we were presumed dead):
+    the UPDATE only matches while the letter still carries our claim, and its row lock makes a
+    concurrent take-over wait or miss. A file written for a transaction that then fails is removed again.
     """
     from . import workflow
 
-    digest = hashlib.sha256(pdf).hexdigest()
-    written = None
+    storage = Letter.file.field.storage
+    partial = letter.file.name  # a file an earlier attempt stored before it died, if any
+    written = letter.file.field.generate_filename(letter, f"{letter.request.code}.pdf")
+    written = storage.save(written, ContentFile(pdf))
     try:
         with transaction.atomic():
-            current = Letter.objects.select_for_update().get(pk=letter.pk)
-            if current.status != Letter.Status.RENDERING or current.claimed_at != letter.claimed_at:
-                logger.warning("generate_letter: claim on %s was taken over; result discarded", current.number)
-                return False
-            if current.file:  # a partial file of an earlier attempt
-                current.file.delete(save=False)
-            current.file.save(f"{letter.request.code}.pdf", ContentFile(pdf), save=False)
-            written = current.file.name
-            current.sha256 = digest
-            current.status = Letter.Status.ISSUED
-            current.claimed_at = None
-            current.last_error = ""
-            current.save(update_fields=["file", "sha256", "status", "claimed_at", "last_error"])
-            workflow.mark_letter_issued(letter.request)  # it locks and re-reads the request itself
+            issued = Letter.objects.filter(pk=letter.pk, status=Letter.Status.RENDERING, claimed_at=letter.claimed_at).update(
+                file=written, sha256=hashlib.sha256(pdf).hexdigest(), status=Letter.Status.ISSUED, claimed_at=None,
+                last_error="",
+            )
+            if issued:
+                workflow.mark_letter_issued(letter.request, savepoint=False)  # a conditional UPDATE of the request
     except BaseException:
-        if written:
-            Letter.file.field.storage.delete(written)
+        storage.delete(written)
         raise
+    if not issued:
+        storage.delete(written)
+        logger.warning("generate_letter: claim on %s was taken over; result discarded", letter.number)
+        return False
+    if partial and partial != written:
+        storage.delete(partial)
+    letter.file.name, letter.status, letter.claimed_at = written, Letter.Status.ISSUED, None
     return True
 
 

@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from . import letters, workflow
-from .models import Letter, ServiceRequest
+from .models import Letter, RequestEvent, ServiceRequest
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,21 @@ def resend_pending_letters():
     if request_ids:
         logger.info("resend_pending_letters: %d of %d letters queued again", queued, len(request_ids))
     return queued
+
+
+# --- e-mail -------------------------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, retry_backoff=True)
+def send_status_email(self, event_id):
+    """The applicant's e-mail about one event of their request, rendered here on the mail queue
+    (workflow._notify(later=True): the letter task queues this instead of rendering the e-mail itself)."""
+    from pelayanan.emails import make_message, payload
+    from pelayanan.tasks import deliver
+
+    event = RequestEvent.objects.select_related("request__service", "request__applicant").get(pk=event_id)
+    req = event.request
+    return deliver(self, payload(make_message("request-status", req.applicant.email, workflow.status_context(req, event))))
 
 
 # --- reminders -----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pelayanan.emails import send_after_commit
+from pelayanan.emails import render_after_commit, send_after_commit
 
 from . import calendar, leave, numbering
 from .models import Letter, RequestDocument, RequestEvent, ServiceRequest, random_code
@@ -74,8 +74,8 @@ def _record(req, *, by, action, from_status, note="", public_note=""):
     )
 
 
-def _notify(req, event):
-    """E-mail the applicant about a change; rendered now, sent by Celery after commit."""
+def status_context(req, event) -> dict:
+    """What the applicant's e-mail about a change says (templates/emails/request-status-*)."""
     ctx = {
         "service_request": req,
         "event": event,
@@ -89,7 +89,16 @@ def _notify(req, event):
 
         if ikm.can_take_survey(req):
             ctx["survey_url"] = ikm.survey_url_for(req, absolute=True)
-    send_after_commit("request-status", req.applicant.email, ctx)
+    return ctx
+
+
+def _notify(req, event, *, later=False):
+    """E-mail the applicant about a change, sent by Celery after commit. Rendered now, or with later=True
+    by the mail worker (tasks.send_status_email), which spares the letter worker that work."""
+    if later:
+        render_after_commit("requests_app.tasks.send_status_email", event.pk)
+    else:
+        send_after_commit("request-status", req.applicant.email, status_context(req, event))
 
 
 def _new_code(service):
@@ -479,19 +488,26 @@ def reject_request(req, *, by, reason, note=""):
 # --- letters (called by the Celery task and by staff) -------------------------------------------
 
 
-def mark_letter_issued(req):
-    """The worker stored the PDF: the request is finished and the applicant can download it."""
-    with transaction.atomic():
-        req = _lock(req)
-        if req.status == Status.LETTER_ISSUED:
-            return req
-        _require_status(req, Status.APPROVED)
-        req.status = Status.LETTER_ISSUED
-        req.finished_at = timezone.now()
-        req.save(update_fields=["status", "finished_at", "updated"])
+def mark_letter_issued(req, *, savepoint=True):
+    """The worker stored the PDF: the request is finished and the applicant can download it.
+
+    The move is one conditional UPDATE (it takes the row lock itself); the request is read again under
+    a lock only when it did not match. savepoint=False: the caller's transaction rolls back as a whole
+    on failure (letters.store_pdf), so the two statements a savepoint costs are not needed.
+    """
+    with transaction.atomic(savepoint=savepoint):
+        now = timezone.now()
+        moved = ServiceRequest.objects.filter(pk=req.pk, status=Status.APPROVED).update(
+            status=Status.LETTER_ISSUED, finished_at=now, updated=now)
+        if not moved:
+            req = _lock(req)
+            if req.status == Status.LETTER_ISSUED:
+                return req
+            _require_status(req, Status.APPROVED)  # raises: the UPDATE above matches an approved request
+        req.status, req.finished_at, req.updated = Status.LETTER_ISSUED, now, now
         event = _record(req, by=None, action=Action.LETTER_ISSUED, from_status=Status.APPROVED,
                         public_note=_("Surat dapat diunduh."))
-        _notify(req, event)
+        _notify(req, event, later=True)
     return req
 
 
