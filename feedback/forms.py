@@ -8,29 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pelayanan.models import OrganisationUnit
 from requests_app.models import Service
+from requests_app.uploads import DocumentValidator
 
 from . import ikm, workflow
 from .models import ComplaintTier, Feedback, SurveyResponse
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-# Decided by the first bytes of the content, never by the file name or the browser's content type.
-MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
+# Attachments pass the same content checks as request documents (requests_app/uploads.py): PDF, JPG or PNG
+# judged by parsing the content, never by the name; programs, corrupt files and files over 2 MB are refused.
+ATTACHMENT_VALIDATOR = DocumentValidator(formats=("pdf", "jpg", "png"), max_size_kb=2048)
 RELATED_CODE_RE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
-
-
-def sniff(fileobj):
-    """The content type of a PDF, JPEG or PNG file by its magic bytes, else None. Leaves the file at 0."""
-    fileobj.seek(0)
-    head = fileobj.read(16)
-    fileobj.seek(0)
-    for magic, content_type in MAGIC:
-        if head.startswith(magic):
-            return content_type
-    return None
 
 
 @dataclass(frozen=True)
@@ -189,16 +175,8 @@ class FeedbackForm(HoneypotMixin, forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if upload.size == 0:
-            raise forms.ValidationError(_("Berkas yang diunggah kosong."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("Ukuran berkas paling besar 2 MB (2048 KB); berkas Anda %(size)d KB.") % {"size": -(-upload.size // 1024)}
-            )
-        content_type = sniff(upload)
-        if content_type is None:
-            raise forms.ValidationError(_("Berkas harus berupa PDF, JPG atau PNG. Isi berkas ini bukan salah satunya."))
-        return CheckedUpload(file=upload, name=upload.name[-200:], content_type=content_type, size=upload.size)
+        ATTACHMENT_VALIDATOR(upload)  # raises a ValidationError that says what is wrong with the file
+        return CheckedUpload(file=upload, name=upload.name[-200:], content_type=upload.detected_type, size=upload.size)
 
     def clean(self):
         data = super().clean()

@@ -124,7 +124,7 @@ def file_feedback(*, kind, category, title, text, service=None, related_code="",
 
     `related_code` is the request code the filer typed; when it matches a ServiceRequest the item is
     linked to it (and routed to its service's unit). The filer is never told whether it matched.
-    `attachment` is a forms.CheckedUpload (content already sniffed and size-checked).
+    `attachment` is a forms.CheckedUpload (content and size checked by requests_app.uploads).
     """
     service_request = ServiceRequest.objects.select_related("service").filter(code=related_code).first() if related_code else None
     if kind == Feedback.Kind.COMPLAINT:

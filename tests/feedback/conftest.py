@@ -3,9 +3,11 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-# The smallest files whose first bytes are what the upload check looks for.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+from tests.factories import make_image, make_pdf
+
+# Small valid files (the upload check parses them, as it does for request documents) and a renamed program.
+PDF_BYTES = make_pdf("Bukti transfer")
+PNG_BYTES = make_image("PNG")
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 

@@ -149,7 +149,16 @@ def test_renamed_executable_is_refused(client, settings):
     upload = SimpleUploadedFile("surat.pdf", EXE_BYTES, content_type="application/pdf")
     response = client.post(URL, {**form_data(), "attachment": upload})
     assert response.status_code == 200
-    assert "Berkas harus berupa PDF, JPG atau PNG." in error_summary(response.content.decode())
+    assert "Berkas ini adalah program, bukan dokumen." in error_summary(response.content.decode())
+    assert not Feedback.objects.exists()
+    assert not (settings.MEDIA_ROOT / "feedback").exists()
+
+
+def test_corrupt_pdf_is_refused_like_a_request_document(client, settings):
+    upload = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\nnot really a pdf\n%%EOF\n", content_type="application/pdf")
+    response = client.post(URL, {**form_data(), "attachment": upload})
+    assert response.status_code == 200
+    assert "PDF ini rusak atau tidak dapat dibaca." in error_summary(response.content.decode())
     assert not Feedback.objects.exists()
     assert not (settings.MEDIA_ROOT / "feedback").exists()
 
@@ -157,7 +166,7 @@ def test_renamed_executable_is_refused(client, settings):
 def test_oversized_attachment_is_refused(client):
     upload = SimpleUploadedFile("besar.pdf", PDF_BYTES + b"0" * (2 * 1024 * 1024), content_type="application/pdf")
     response = client.post(URL, {**form_data(), "attachment": upload})
-    assert "Ukuran berkas paling besar 2 MB" in error_summary(response.content.decode())
+    assert "melebihi batas 2,0\xa0MB" in error_summary(response.content.decode())
     assert not Feedback.objects.exists()
 
 
