@@ -3,7 +3,8 @@
 Headless Chromium drives gunicorn over http as five people would: the citizen applies with an upload, the
 atasan langsung considers it, the officer verifies it in the admin, the signing official approves it there,
 the Celery worker renders the letter (no eager tasks), the citizen downloads it, the QR code printed on it
-(decoded with zbarimg) opens the public verification page, the citizen fills the IKM survey, and the
+(decoded with zbarimg) opens the public verification page, which finds the downloaded file byte-identical
+and a copy with one byte changed not, the citizen fills the IKM survey, and the
 transparency open data counts the response. Logins are the demo accounts of `manage.py seed_demo`; the
 signing official passes the two-factor step production requires of him (TOTP computed here).
 
@@ -254,6 +255,17 @@ def test_izin_cuti_from_application_to_transparency(stack, browser, tmp_path):
     public.goto(url)
     assert "Asli — tercatat di sistem" in public.locator(".verify-status").inner_text()
     assert number in public.locator("main").inner_text()
+    # The downloaded file is byte-identical to the issued letter; a copy with one byte changed is not.
+    public.locator("input[type=file]").set_input_files(str(pdf_path))
+    public.get_by_role("button", name="Bandingkan").click()
+    assert "Cocok: berkas yang Anda unggah identik" in public.locator(".compare-result").inner_text()
+    altered = tmp_path / "surat-diubah.pdf"
+    data = bytearray(pdf_path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    altered.write_bytes(bytes(data))
+    public.locator("input[type=file]").set_input_files(str(altered))
+    public.get_by_role("button", name="Bandingkan").click()
+    assert "Tidak cocok" in public.locator(".compare-result").inner_text()
 
     # 8. The citizen fills the IKM survey offered on the request page. Respondent counts under 5 are not
     # published, so walk-in respondents at the counter make up the month's first four when needed.
