@@ -234,6 +234,8 @@ class AssignToForm(forms.Form):
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
+        if not officers.exists():
+            self.fields["officer"].help_text = _("Tidak ada petugas lain di unit ini yang dapat menangani permohonan.")
 
 
 @dataclass(frozen=True)
@@ -544,7 +546,8 @@ class ServiceRequestAdmin(HardenedAdminMixin, admin.ModelAdmin):
             "title": _("Tugaskan permohonan ke petugas"),
             "opts": self.opts,
             "form": form,
-            "requests": queryset.select_related("service", "applicant", "assigned_to").order_by("pk"),
+            "objects": queryset.select_related("service", "applicant", "assigned_to").order_by("pk"),
+            "action": "assign_requests_to",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
         }

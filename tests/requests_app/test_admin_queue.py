@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pelayanan.models import User
 from requests_app.models import Letter, ReplyTemplate, RequestDocument, RequestEvent, Service, ServiceRequest
 from tests.factories import UserFactory, make_request
 
@@ -244,6 +245,15 @@ def test_assign_to_action_asks_for_a_colleague_of_the_unit(client, officer, othe
     assert done.status_code == 302
     assert follow_messages(client, done) == [f"2 permohonan ditugaskan kepada {other_officer.full_name}"]
     assert ServiceRequest.objects.filter(assigned_to=other_officer).count() == 2
+
+
+def test_assign_to_says_so_when_the_unit_has_no_officer_left(client, officer, other_officer, signer, queue):
+    User.objects.filter(pk__in=[officer.pk, other_officer.pk, signer.pk]).update(is_active=False)
+    admin = User.objects.create_superuser("root@example.id", "Rahasia-Super-2026", full_name="Admin Sistem")
+    client.force_login(admin)
+    response = post_action(client, "assign_requests_to", queue["late"])
+    assert response.status_code == 200
+    assert "Tidak ada petugas lain di unit ini yang dapat menangani permohonan." in response.content.decode()
 
 
 def test_approve_selected_for_signing_officials(client, officer, signer, applicant):
