@@ -16,7 +16,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pelayanan.admin_guards import HardenedAdminMixin
 from pelayanan.models import OrganisationUnit
 from requests_app.models import Service
 
@@ -86,7 +85,7 @@ def _loop(modeladmin, request, queryset, func, done_message):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class FeedbackAdmin(admin.ModelAdmin):
     form = ProcessForm
     inlines = [FeedbackEventInline]
     list_display = ("code", "kind", "short_title", "status", "deadline", "assigned_to", "received_on")
@@ -271,7 +270,7 @@ def _csv_cell(value):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class SurveyResponseAdmin(admin.ModelAdmin):
     """Answers are read-only and anonymous: the request they came from is never shown (ikm.py docstring)."""
 
     list_display = ("date", "service", "unit", "channel", "average", "short_suggestion")

@@ -6,10 +6,12 @@
   Django computes the day after and the OverflowError/ValueError escapes. Here it is an invalid lookup,
   which the admin answers with its usual "?e=1" page.
 
-    class HolidayAdmin(HardenedAdminMixin, admin.ModelAdmin): ...
+Every ModelAdmin gets these guards: the project's admin site (HardenedAdminSite, installed as the default
+site by pelayanan.apps.AdminConfig) mixes HardenedAdminMixin into each class registered with it, ours and
+those of Django's own and third-party apps (auth groups, two-factor devices, axes) alike.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -42,3 +44,14 @@ class HardenedAdminMixin:
                               messages.WARNING)
             return None  # the changelist redirects back to itself
         return super().response_action(request, queryset)
+
+
+class HardenedAdminSite(admin.AdminSite):
+    """The admin site: every registered ModelAdmin also gets HardenedAdminMixin (see the module docstring)."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, HardenedAdminMixin):
+            admin_class = type(admin_class.__name__, (HardenedAdminMixin, admin_class),
+                               {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
+        super().register(model_or_iterable, admin_class, **options)

@@ -52,7 +52,7 @@ AGENCY_PHONE = env.str("AGENCY_PHONE", default="(061) 4512412")
 AGENCY_EMAIL = env.str("AGENCY_EMAIL", default="bkpsdm@pemkomedan.go.id")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pelayanan.apps.AdminConfig",  # django.contrib.admin, with the guarded admin site (pelayanan/admin_guards.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

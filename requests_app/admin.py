@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pelayanan import identity
-from pelayanan.admin_guards import HardenedAdminMixin
 from pelayanan.models import User
 
 from . import admin_letters, calendar, workflow  # admin_letters: Letter/LetterTemplate admins and letter actions
@@ -341,7 +340,7 @@ class RequestEventInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class ServiceRequestAdmin(admin.ModelAdmin):
     list_display = ["code", "service_name", "applicant_name", "submitted", "due", "days_left", "status", "assigned_to"]
     list_select_related = ["service", "applicant", "assigned_to"]
     sortable_by = ["code", "applicant_name", "submitted", "due", "status"]
@@ -650,7 +649,7 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name", "kind", "source_decree"]
     list_filter = ["kind"]
     search_fields = ["name", "source_decree"]

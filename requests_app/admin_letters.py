@@ -16,8 +16,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pelayanan.admin_guards import HardenedAdminMixin
-
 from . import letters, workflow
 from .models import Letter, LetterTemplate, Service, ServiceRequest
 
@@ -99,7 +97,7 @@ def revoke_letter_action(modeladmin, request, queryset):
 
 
 @admin.register(Letter)
-class LetterAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class LetterAdmin(admin.ModelAdmin):
     list_display = ["number", "request_code", "service_name", "holder", "status", "issued_on", "revoked", "pdf"]
     list_filter = ["status", "year", ("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["request__service", "request__applicant"]
