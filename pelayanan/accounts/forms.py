@@ -49,7 +49,12 @@ def identity_number_fields():
 
 class IdentityFieldsMixin:
     """Validation of name, phone, NIK, ASN status and NIP, shared by registration and the profile.
-    The form declares `nik, nip = identity_number_fields()` and calls clean_identity() from clean()."""
+    The form declares `nik, nip = identity_number_fields()` and calls clean_identity() from clean().
+
+    The profile refuses a NIK or NIP that another account holds. Registration does not say so: an open
+    form would tell anyone whether a NIK has an account. services.register decides instead."""
+
+    refuse_taken_numbers = True
 
     def _setup_identity_fields(self):
         self.warnings = []
@@ -80,7 +85,7 @@ class IdentityFieldsMixin:
         if not value:
             return ""
         parsed = identity.parse_nik(value)  # raises the Indonesian message of the broken rule
-        if User.objects.filter(nik=parsed.digits).exclude(pk=self.instance.pk).exists():
+        if self.refuse_taken_numbers and User.objects.filter(nik=parsed.digits).exclude(pk=self.instance.pk).exists():
             raise ValidationError(
                 _("NIK ini sudah terdaftar pada akun lain. Bila ini NIK Anda, hubungi loket layanan."), code="taken"
             )
@@ -104,7 +109,7 @@ class IdentityFieldsMixin:
         except ValidationError as exc:
             self.add_error("nip", exc)
             return
-        if User.objects.filter(nip=parsed.digits).exclude(pk=self.instance.pk).exists():
+        if self.refuse_taken_numbers and User.objects.filter(nip=parsed.digits).exclude(pk=self.instance.pk).exists():
             self.add_error("nip", _("NIP / NI PPPK ini sudah terdaftar pada akun lain. Bila ini nomor Anda, hubungi loket layanan."))
             return
         cleaned["nip"] = parsed.digits
@@ -114,7 +119,10 @@ class IdentityFieldsMixin:
 
 
 class RegistrationForm(IdentityFieldsMixin, auth_forms.SetPasswordMixin, forms.ModelForm):
-    # Not the model field: a taken address must not produce an error (see services.register).
+    # A taken e-mail address, NIK or NIP must not produce an error (see services.register).
+    refuse_taken_numbers = False
+
+    # Not the model field: a taken address must not produce an error either.
     email = forms.EmailField(
         label=_("Alamat e-mail"), max_length=254,
         help_text=_("Kami kirim tautan verifikasi ke alamat ini. Alamat ini juga Anda pakai untuk masuk."),
@@ -156,6 +164,11 @@ class RegistrationForm(IdentityFieldsMixin, auth_forms.SetPasswordMixin, forms.M
         self.clean_identity(cleaned)
         self.validate_passwords()
         return cleaned
+
+    def _get_validation_exclusions(self):
+        # The model's unique NIK/NIP constraints would answer "taken" (see refuse_taken_numbers); clean_nik and
+        # clean_identity have already checked both numbers, and services.register handles a taken one.
+        return super()._get_validation_exclusions() | {"nik", "nip"}
 
     def _post_clean(self):
         super()._post_clean()

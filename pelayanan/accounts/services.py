@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -31,15 +32,14 @@ RESEND_INTERVAL = 60  # seconds between two verification e-mails to one account
 def register(*, email: str, password: str, profile: dict) -> User | None:
     """Create an unverified account, record the privacy consent and send the verification link.
 
-    When the address already has an account, nothing is created and its owner gets an e-mail
-    saying so. The caller shows the same page either way: registration must not reveal who
-    has an account (no user enumeration).
+    When the address, the NIK or the NIP already belongs to an account, nothing is created and the
+    owner of that account gets an e-mail saying which of them was used. The caller shows the same
+    page either way: registration must not reveal who has an account (no user enumeration), and a
+    NIK is personal data (UU 27/2022) that a stranger must not be able to test against the register.
     """
     email = email.strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
+    if _tell_existing_owners(email, profile):
         make_password(password)  # spend the hashing time a new account costs, so timing does not tell either
-        _send_account_exists(existing)
         return None
     try:
         with _unique_numbers(), transaction.atomic():
@@ -48,13 +48,26 @@ def register(*, email: str, password: str, profile: dict) -> User | None:
             user.save()
             send_verification(user)
     except ValidationError:
-        # Lost a race for the address with a concurrent registration: treat it as taken.
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is None:
+        # Lost a race with a concurrent registration of the same address or number: treat it as taken.
+        if not _tell_existing_owners(email, profile):
             raise
-        _send_account_exists(existing)
         return None
     return user
+
+
+def _tell_existing_owners(email: str, profile: dict) -> bool:
+    """E-mail the owner of each account holding this address, NIK or NIP; whether there was any."""
+    taken = {"email": Q(email__iexact=email)}
+    for number in ("nik", "nip"):  # blank numbers (officers, non-ASN citizens) belong to nobody
+        if profile.get(number):
+            taken[number] = Q(**{number: profile[number]})
+    owners = {}
+    for kind, match in taken.items():
+        for user in User.objects.filter(match):
+            owners.setdefault(user, []).append(kind)
+    for user, kinds in owners.items():
+        _send_account_exists(user, kinds)
+    return bool(owners)
 
 
 def update_profile(user: User, *, data: dict) -> bool:
@@ -126,12 +139,15 @@ def axes_username(request, credentials=None) -> str:
     return (source.get(settings.AXES_USERNAME_FORM_FIELD) or "").strip().lower().replace("\x00", "")[:254]
 
 
-def _send_account_exists(user: User) -> None:
+def _send_account_exists(user: User, kinds=("email",)) -> None:
     # At most one such e-mail per address per quarter hour, so the form cannot be used to flood an inbox.
     if not cache.add(f"accounts:exists-mail:{user.pk}", 1, 15 * 60):
         return
     send_after_commit("account-exists", user.email, {
         "user": user,
+        "by_email": "email" in kinds,
+        "by_nik": "nik" in kinds,
+        "by_nip": "nip" in kinds,
         "login_url": settings.SITE_URL + reverse("accounts:login"),
         "reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
     })

@@ -195,11 +195,58 @@ def test_register_refuses_two_different_passwords(client):
     assert User.objects.count() == 0
 
 
-def test_register_refuses_a_nik_that_another_account_has(client):
-    UserFactory(nik="1271056505920001", email="lama@example.id")
-    response = client.post(REGISTER, citizen_form())
-    assert_field_error(response, "nik", "NIK ini sudah terdaftar pada akun lain. Bila ini NIK Anda, hubungi loket layanan.")
-    assert User.objects.count() == 1
+@pytest.mark.parametrize(("owner_numbers", "form", "named", "not_named"), [
+    ({"nik": "1271056505920001"}, citizen_form(), "- NIK Anda", ["- alamat e-mail ini", "- NIP / NI PPPK Anda"]),
+    ({"nip": "199007152015031004"}, pns_form(), "- NIP / NI PPPK Anda", ["- alamat e-mail ini", "- NIK Anda"]),
+], ids=["nik", "nip"])
+def test_register_with_a_taken_number_looks_the_same_and_tells_the_owner(
+        client, django_capture_on_commit_callbacks, owner_numbers, form, named, not_named):
+    """An open form must not tell a stranger that a NIK or NIP has an account: the answer is the one a new
+    registration gets, nothing is created, and the account's owner is told at the address they registered."""
+    owner = UserFactory(email="lama@example.id", **owner_numbers)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(REGISTER, form)
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:register_done")
+    assert list(User.objects.values_list("pk", flat=True)) == [owner.pk]
+    assert [message.to for message in mail.outbox] == [["lama@example.id"]]
+    body = mail.outbox[0].body
+    assert named in body and not any(line in body for line in not_named)
+    assert "/akun/verifikasi/" not in body and "/akun/kata-sandi/lupa/" in body
+    assert form["email"].lower() not in body  # the address typed by whoever tried is not passed on
+
+
+def test_register_with_the_address_of_one_account_and_the_nik_of_another_tells_both(
+        client, django_capture_on_commit_callbacks):
+    UserFactory(email="rina.baru@example.id", nik="1271055309900001")
+    UserFactory(email="lama@example.id", nik="1271056505920001")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(REGISTER, citizen_form())
+    assert response.url == reverse("accounts:register_done")
+    assert User.objects.count() == 2
+    sent = {message.to[0]: message.body for message in mail.outbox}
+    assert sorted(sent) == ["lama@example.id", "rina.baru@example.id"]
+    assert "- alamat e-mail ini" in sent["rina.baru@example.id"] and "- NIK Anda" not in sent["rina.baru@example.id"]
+    assert "- NIK Anda" in sent["lama@example.id"] and "- alamat e-mail ini" not in sent["lama@example.id"]
+
+
+def test_a_registration_that_loses_the_race_for_a_nik_tells_the_owner(client, monkeypatch, django_capture_on_commit_callbacks):
+    """The NIK is free when checked and taken when saved (a concurrent registration): same page, owner told."""
+    checked = []
+
+    def taken_meanwhile(email, profile):
+        if not checked:  # the first look finds nothing; then the other registration commits
+            checked.append(UserFactory(email="cepat@example.id", nik=profile["nik"]))
+            return False
+        return real(email, profile)
+
+    real = services._tell_existing_owners
+    monkeypatch.setattr(services, "_tell_existing_owners", taken_meanwhile)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(REGISTER, citizen_form())
+    assert response.url == reverse("accounts:register_done")
+    assert list(User.objects.values_list("email", flat=True)) == ["cepat@example.id"]
+    assert [message.to for message in mail.outbox] == [["cepat@example.id"]]
 
 
 def test_register_with_a_taken_email_looks_the_same_and_tells_the_owner(client, django_capture_on_commit_callbacks):
@@ -214,17 +261,20 @@ def test_register_with_a_taken_email_looks_the_same_and_tells_the_owner(client, 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ani@example.id"]
-    assert message.subject == "Alamat e-mail Anda sudah punya akun Layanan Kepegawaian"
+    assert message.subject == "Data Anda sudah punya akun Layanan Kepegawaian"
+    assert "- alamat e-mail ini" in message.body and "- NIK Anda" not in message.body
     assert "/akun/verifikasi/" not in message.body
     assert "/akun/kata-sandi/lupa/" in message.body
 
 
-def test_register_done_page_gives_the_same_text_for_new_and_taken_addresses(client):
-    UserFactory(email="ani@example.id")
-    new = client.post(REGISTER, citizen_form(), follow=True)
-    taken = client.post(REGISTER, citizen_form(email="ani@example.id", nik="1271055309900001"), follow=True)
+def test_register_done_page_gives_the_same_text_for_new_and_taken_addresses_and_numbers(client):
+    UserFactory(email="ani@example.id", nik="1271051507900003", nip="199007152015031004")
     strip = lambda r: re.sub(r'value="[^"]*"', "", r.content.decode())  # noqa: E731  (CSRF tokens differ)
-    assert strip(new) == strip(taken)
+    new = strip(client.post(REGISTER, citizen_form(), follow=True))
+    taken_address = strip(client.post(REGISTER, citizen_form(email="ani@example.id", nik="1271055309900001"), follow=True))
+    taken_nik = strip(client.post(REGISTER, citizen_form(email="orang.lain@example.id", nik="1271051507900003"), follow=True))
+    taken_nip = strip(client.post(REGISTER, pns_form(email="orang.ketiga@example.id", nik="1271051507900004"), follow=True))
+    assert new == taken_address == taken_nik == taken_nip
 
 
 def test_logged_in_people_are_sent_from_register_to_their_profile(client, citizen):

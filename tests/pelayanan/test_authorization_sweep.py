@@ -75,7 +75,7 @@ PUBLIC = {
     "accounts:logout": "ends the caller's own session, if any, and goes home",
     "accounts:privacy_notice": "the privacy notice (UU 27/2022)",
     "accounts:register": "the registration form; for signed-in users a redirect to their own profile",
-    "accounts:register_done": "a fixed confirmation text, the same whether or not the address was new",
+    "accounts:register_done": "a fixed confirmation text, the same whether or not the address, NIK or NIP was new",
     "accounts:password_reset": "the reset form; the same answer whether or not the address has an account",
     "accounts:password_reset_done": "a fixed confirmation text",
     "accounts:password_reset_confirm": "with a token that is not the victim's it shows only 'link invalid'",
