@@ -107,7 +107,7 @@ class LetterAdmin(admin.ModelAdmin):
     date_hierarchy = "issued_at"
     actions = ["regenerate_selected", "revoke_selected"]
     fields = readonly_fields = [
-        "number", "request", "status", "classification_code", "sequence", "year", "issued_at", "signer",
+        "number", "request", "status", "classification_code", "sequence", "year", "issued_at", "signer", "on_behalf_of",
         "verification_code", "verify_link", "pdf", "sha256", "attempts", "claimed_at", "last_error",
         "revoked_at", "revoked_reason",
     ]

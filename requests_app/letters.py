@@ -329,6 +329,8 @@ def letter_context(letter, *, wording=None, preview=False) -> dict:
         "employee": values["pegawai"],
         "signer": signer,
         "signer_title": (signer["jabatan"] or _("Pejabat yang berwenang")).upper().rstrip(",") + ",",
+        # Signing by mandate (DOMAIN.md §3.4): "a.n. WALI KOTA MEDAN" above the signer's own title.
+        "on_behalf_of": on_behalf_of_line(letter.on_behalf_of),
         "body": blocks(render_wording(wording.body, values), values),
         "closing": blocks(render_wording(wording.closing, values), values),
         "copies": [line.strip() for line in copies.splitlines() if line.strip()],
@@ -339,6 +341,12 @@ def letter_context(letter, *, wording=None, preview=False) -> dict:
         "verification_code": group_code(letter.verification_code),
         "preview": preview,
     }
+
+
+def on_behalf_of_line(authority: str) -> str:
+    """The mandate line of a signature block: "Wali Kota Medan" -> "a.n. WALI KOTA MEDAN"; "" when none."""
+    authority = " ".join(authority.split()).rstrip(",")
+    return f"a.n. {authority.upper()}" if authority else ""
 
 
 def kop() -> dict:
@@ -432,7 +440,8 @@ def sample_letter(kind: str):
     else:
         kka = service.classification_code or settings.LETTER_DEFAULT_CLASSIFICATION
     issued_at = timezone.make_aware(dt.datetime(2026, 11, 28, 10, 0))
-    return Letter(request=req, signer=User(**SAMPLE_SIGNER), issued_at=issued_at, classification_code=kka,
+    return Letter(request=req, signer=User(**SAMPLE_SIGNER), on_behalf_of=service.signed_on_behalf_of,
+                  issued_at=issued_at, classification_code=kka,
                   year=2026, sequence=123, number=numbering.format_number(kka, 123, 2026, issued_at=issued_at),
                   verification_code="CONTOH234567", status=Letter.Status.ISSUED)
 

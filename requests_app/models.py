@@ -111,6 +111,12 @@ class Service(models.Model):
     unit = models.ForeignKey("pelayanan.OrganisationUnit", verbose_name=_("unit penanggung jawab"), on_delete=models.PROTECT, related_name="services")
     classification_code = models.CharField(_("kode klasifikasi surat"), max_length=30, blank=True, help_text=_("Untuk layanan cuti, kode diambil dari aturan cuti."))
     letter_title = models.CharField(_("judul surat"), max_length=100, blank=True)
+    signed_on_behalf_of = models.CharField(
+        _("ditandatangani atas nama"), max_length=150, blank=True,
+        help_text=_("Isi bila pejabat penandatangan menandatangani atas nama pejabat yang berwenang (mandat), "
+                    "mis. “Wali Kota Medan”: surat memuat baris “a.n. WALI KOTA MEDAN” di atas jabatan "
+                    "penandatangan. Kosongkan bila pejabat menandatangani atas kewenangannya sendiri."),
+    )
     active = models.BooleanField(_("aktif"), default=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     updated = models.DateTimeField(auto_now=True)
@@ -407,6 +413,8 @@ class Letter(models.Model):
     year = models.PositiveSmallIntegerField(_("tahun"))
     verification_code = models.CharField(_("kode verifikasi"), max_length=32, unique=True)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("penandatangan"), on_delete=models.PROTECT, related_name="+")
+    # Copied from the service at approval, like the number: the letter keeps saying what it said when issued.
+    on_behalf_of = models.CharField(_("atas nama"), max_length=150, blank=True)
     file = models.FileField(_("berkas PDF"), upload_to=letter_upload_to, blank=True, max_length=200)
     sha256 = models.CharField(max_length=64, blank=True)
     issued_at = models.DateTimeField(_("tanggal surat"), default=timezone.now)

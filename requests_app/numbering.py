@@ -46,7 +46,8 @@ def create_letter(req, *, signer, issued_at):
     code = classification_for(req)
     sequence = next_sequence(code, year)
     return Letter.objects.create(
-        request=req, signer=signer, issued_at=issued_at, classification_code=code, year=year,
+        request=req, signer=signer, on_behalf_of=req.service.signed_on_behalf_of, issued_at=issued_at,
+        classification_code=code, year=year,
         sequence=sequence, number=format_number(code, sequence, year, issued_at=issued_at),
         verification_code=random_code(12),
     )

@@ -149,6 +149,7 @@ def test_surat_keterangan_kerja_pdf(applicant, signer_pejabat, settings, django_
     ]:
         assert expected in text, expected
     assert "Sifat" not in text  # a naskah dinas khusus has no Sifat/Lampiran/Hal block
+    assert "a.n." not in text  # the head of the agency certifies employment in his own name
     assert_fonts_embedded(reader)
 
 
@@ -171,9 +172,38 @@ def test_surat_izin_cuti_pdf(applicant, atasan, signer_pejabat, django_capture_o
         "Ani Lestari, S.E.", "19860926 201505 2 001", "selama 5 (lima) hari kerja",
         "7 Desember 2026 s.d. 11 Desember 2026", "menyerahkan pekerjaannya kepada atasan langsungnya",
         "Demikian surat izin cuti ini dibuat", "Atasan langsung yang bersangkutan",
+        # Leave is the Wali Kota's to grant; the official signs by mandate (DOMAIN.md §3.4).
+        "a.n. WALI KOTA MEDAN KEPALA BIDANG PENGADAAN, PEMBERHENTIAN DAN INFORMASI KEPEGAWAIAN,",
     ]:
         assert expected in text, expected
     assert_fonts_embedded(reader)
+
+
+@pytest.mark.parametrize("authority,line", [("Wali Kota Medan", "a.n. WALI KOTA MEDAN"),
+                                            ("  Sekretaris   Daerah Kota Medan, ", "a.n. SEKRETARIS DAERAH KOTA MEDAN"),
+                                            ("", "")])
+def test_the_mandate_line_is_written_in_capitals(authority, line):
+    assert letters.on_behalf_of_line(authority) == line
+
+
+@pytest.mark.django_db
+def test_a_letter_keeps_the_mandate_it_was_approved_with(applicant, signer_pejabat, django_capture_on_commit_callbacks):
+    """The service's "atas nama" is copied to the letter at approval, like its number: an edit made later in the
+    admin changes the next letters, not one already approved (nor its regenerated PDF)."""
+    from requests_app.models import Service
+
+    service = Service.objects.get(slug="surat-keterangan-kerja")
+    service.signed_on_behalf_of = "Wali Kota Medan"
+    service.save()
+    req = make_approved_request(applicant, signer_pejabat)
+    Service.objects.filter(pk=service.pk).update(signed_on_behalf_of="")
+
+    letter = issue(req, django_capture_on_commit_callbacks)
+
+    assert letter.on_behalf_of == "Wali Kota Medan"
+    assert "a.n. WALI KOTA MEDAN" in pdf_text(letter.file.read())[1]
+    later = make_approved_request(applicant, signer_pejabat)
+    assert later.letter.on_behalf_of == ""
 
 
 def assert_fonts_embedded(reader):

@@ -44,6 +44,13 @@ def test_page_shows_the_register_entry_with_a_masked_name(client, issued):
     for leak in ("Lestari", "S.E.", issued.request.applicant.nip, issued.request.applicant.email, issued.request.code):
         assert leak not in html, leak
     assert "DICABUT" not in html
+    assert "atas nama" not in html
+
+
+def test_page_names_the_authority_a_letter_was_signed_on_behalf_of(client, issued):
+    Letter.objects.filter(pk=issued.pk).update(on_behalf_of="Wali Kota Medan")
+    html = client.get(url(issued)).text
+    assert "Kepala Bidang Pengadaan, Pemberhentian dan Informasi Kepegawaian, atas nama Wali Kota Medan" in html
 
 
 def test_revoked_letter_shows_a_clear_warning_with_reason_and_date(client, issued, signer):
