@@ -69,7 +69,7 @@ def test_public_pages_have_no_serious_violations(page, live_server, audit, appli
                  "/transparansi/", "/permohonan/baru/", "/lacak/", "/pengaduan/", "/pengaduan/lacak/", "/saran/",
                  f"/saran/{suggestion.public_id}/", "/survei/", "/verifikasi/", f"/verifikasi/{letter.verification_code}/",
                  "/verifikasi/XXXX-XXXX-XXXX/", "/akun/masuk/", "/akun/daftar/", "/akun/kata-sandi/lupa/",
-                 "/halaman-yang-tidak-ada/"):
+                 "/luring/", "/halaman-yang-tidak-ada/"):
         page.goto(base + path)
         audit.check(page, path)
     expect(page.get_by_role("heading", name="Halaman tidak ditemukan")).to_be_visible()  # templates/404.html

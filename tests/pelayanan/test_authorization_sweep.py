@@ -70,6 +70,9 @@ REDIRECTS = {301, 302, 303, 307, 308}
 PUBLIC = {
     "home": "the home page: agency information only",
     "healthz": "health check for the load balancer: service states, no data",
+    "manifest": "the web app manifest: the portal's name, icons and public shortcuts",
+    "service_worker": "the service worker script; it stores only the offline page (pelayanan/pwa.py)",
+    "offline": "the offline page: fixed text and the agency's contacts, the same for everyone",
     "set_language": "switches the interface language of the caller's own session",
     "accounts:login": "the log-in form (signed-in users are sent on to the home page)",
     "accounts:logout": "ends the caller's own session, if any, and goes home",
