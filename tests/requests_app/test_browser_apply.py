@@ -86,7 +86,7 @@ def test_annual_leave_from_login_to_public_lookup(page, live_server, applicant, 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([applicant.email, atasan.email])
 
     nav.get_by_role("link", name="Permohonan Saya").click()
-    row = page.locator("table.request-table tr", has_text=code)
+    row = page.locator(".request-list li", has_text=code)
     expect(row).to_contain_text("Menunggu Pertimbangan Atasan")
 
     nav.get_by_role("button", name="Keluar").click()
@@ -140,6 +140,13 @@ def test_employment_certificate_on_a_phone_with_a_pdf_upload(browser, live_serve
         page.get_by_role("button", name="Buka menu").click()
         page.locator("header nav").get_by_role("link", name="Permohonan Saya").click()
         expect(page.get_by_role("link", name=code)).to_be_visible()
+        # Status and deadline stay on screen: nothing of the list needs scrolling sideways on a phone.
+        item = page.locator(".request-list li", has_text=code)
+        expect(item.locator(".status-badge")).to_have_text("Diajukan")
+        for part in (item.locator(".status-badge"), item.get_by_text("Batas waktu")):
+            box = part.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.get_by_role("link", name=code).click()
         expect(page.get_by_role("heading", name="Surat Keterangan Aktif Bekerja")).to_be_visible()
         expect(page.get_by_role("link", name="SK Pangkat Terakhir.pdf")).to_be_visible()
