@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pelayanan.emails import send_after_commit
 from pelayanan.models import OrganisationUnit
+from pelayanan.text import sentence
 from requests_app.calendar import add_working_days
 from requests_app.models import ServiceRequest, random_code
 
@@ -172,7 +173,7 @@ def assign(fb, *, to, by):
             raise WorkflowError(_("%(code)s sudah selesai; tidak dapat ditugaskan.") % {"code": fb.code})
         _require_officer(to, fb)
         if fb.assigned_to_id == to.pk:
-            raise WorkflowError(_("%(code)s sudah ditangani oleh %(name)s.") % {"code": fb.code, "name": to})
+            raise WorkflowError(sentence(_("%(code)s sudah ditangani oleh %(name)s.") % {"code": fb.code, "name": to}))
         fb.assigned_to = to
         fb.save(update_fields=["assigned_to", "updated"])
         _record(fb, by=by, action=Action.ASSIGNED, from_status=fb.status, note=_("Ditangani oleh %(name)s") % {"name": to})

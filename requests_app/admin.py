@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from pelayanan import identity
 from pelayanan.models import User
+from pelayanan.text import sentence
 
 from . import admin_letters, calendar, workflow  # admin_letters: Letter/LetterTemplate admins and letter actions
 from .forms import CODE_RE, FORMS_BY_KIND
@@ -634,7 +635,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
             return back
-        messages.success(request, spec.done % {"code": req.code, "name": req.assigned_to or ""})
+        messages.success(request, sentence(spec.done % {"code": req.code, "name": req.assigned_to or ""}))
         return back
 
 

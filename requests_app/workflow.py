@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pelayanan.emails import render_after_commit, send_after_commit
+from pelayanan.text import sentence
 
 from . import calendar, leave, numbering
 from .models import Letter, RequestDocument, RequestEvent, ServiceRequest, random_code
@@ -236,7 +237,7 @@ def submit_request(req, *, by):
         if req.status == Status.WITH_SUPERVISOR:
             _record(
                 req, by=None, action=Action.SENT_TO_SUPERVISOR, from_status=req.status,
-                public_note=_("Menunggu pertimbangan %(name)s.") % {"name": req.supervisor.full_name},
+                public_note=sentence(_("Menunggu pertimbangan %(name)s.") % {"name": req.supervisor.full_name}),
             )
             send_after_commit("supervisor-request", req.supervisor.email, {
                 "service_request": req,
@@ -362,17 +363,17 @@ def assign_request(req, *, by, to=None):
             raise WorkflowError(_("%(name)s bukan petugas layanan.") % {"name": to})
         _require_scope(to, req)
         if req.assigned_to_id == to.pk:
-            raise WorkflowError(_("Permohonan %(code)s sudah ditangani %(name)s.") % {"code": req.code, "name": to})
+            raise WorkflowError(sentence(_("Permohonan %(code)s sudah ditangani %(name)s.") % {"code": req.code, "name": to}))
         if req.assigned_to_id and to == by and not by.is_superuser:
             raise WorkflowError(
-                _("Permohonan %(code)s sudah ditangani %(name)s.") % {"code": req.code, "name": req.assigned_to}
+                sentence(_("Permohonan %(code)s sudah ditangani %(name)s.") % {"code": req.code, "name": req.assigned_to})
             )
         from_status = req.status
         req.assigned_to = to
         req.status = Status.IN_REVIEW
         req.save(update_fields=["assigned_to", "status", "updated"])
         event = _record(req, by=by, action=Action.ASSIGNED, from_status=from_status,
-                        note=_("Ditugaskan kepada %(name)s.") % {"name": to})
+                        note=sentence(_("Ditugaskan kepada %(name)s.") % {"name": to}))
         if from_status != req.status:
             _notify(req, event)
     return req

@@ -283,6 +283,13 @@ def test_leave_chain_goes_through_the_atasan_first(people):
     assert req.status == S.SUBMITTED and req.supervisor_decision == "approved"
 
 
+def test_a_note_ending_with_a_degree_keeps_one_full_stop(people):
+    people["atasan"].full_name = "Drs. Bambang Sitorus, M.Pd."
+    people["atasan"].save()
+    req = workflow.submit_request(_leave_request(people, status=S.DRAFT), by=people["applicant"])
+    assert req.events.get(action="to_supervisor").public_note == "Menunggu pertimbangan Drs. Bambang Sitorus, M.Pd."
+
+
 @pytest.mark.parametrize("decision,status", [("changed", S.REVISION), ("deferred", S.REJECTED), ("refused", S.REJECTED)])
 def test_atasan_other_decisions_need_a_reason(people, decision, status):
     req = _leave_request(people, status=S.WITH_SUPERVISOR)
