@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pelayanan import ratelimit
+from pelayanan import identity, ratelimit
 from pelayanan.models import User
 
 from . import services
@@ -29,6 +29,9 @@ RATE_LIMITS = {
     "register": (20, 3600),
     "password_reset": (20, 3600),
     "login": (30, 900),
+    # Changing the NIK or NIP of one's own account: a taken number must be refused with a reason, so without a
+    # limit an account could be used to test which numbers are registered (UU 27/2022). People rarely need two.
+    "identity_change": (5, 24 * 3600),
 }
 
 
@@ -71,6 +74,10 @@ def register_done(request):
 def profile(request):
     # Bind a fresh copy: the form writes into its instance while validating, request.user stays as stored.
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=User.objects.get(pk=request.user.pk))
+    if request.method == "POST" and _changes_identity_number(request) and not ratelimit.hit(
+            f"accounts:identity_change:user:{request.user.pk}", *RATE_LIMITS["identity_change"]):
+        # Not validated: what was typed stays in the form, and no answer says whether a number is taken.
+        return render(request, "accounts/profile.html", {"form": form, "identity_limited": True}, status=429)
     if form.is_valid():
         try:
             email_changed = services.update_profile(request.user, data=form.cleaned_data)
@@ -85,6 +92,11 @@ def profile(request):
                                          "mengaktifkan alamat baru.") % {"email": request.user.email})
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def _changes_identity_number(request):
+    user = request.user
+    return any(identity.digits_only(request.POST.get(name, "")) != (getattr(user, name) or "") for name in ("nik", "nip"))
 
 
 @login_required

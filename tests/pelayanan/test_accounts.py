@@ -616,6 +616,26 @@ def test_profile_refuses_a_nip_of_another_account(client, applicant, other_appli
     assert_field_error(response, "nip", "NIP / NI PPPK ini sudah terdaftar pada akun lain. Bila ini nomor Anda, hubungi loket layanan.")
 
 
+def test_profile_changes_of_nik_or_nip_are_limited_so_an_account_cannot_probe_the_register(client, applicant):
+    """A taken NIK is refused with its reason; five changes a day keep that from testing numbers in bulk."""
+    client.force_login(applicant)
+    probes = [f"12710565059200{n:02d}" for n in range(10, 16)]
+    for nik in probes[:5]:
+        assert client.post(PROFILE, profile_form(applicant, nik=nik)).status_code in (200, 302)
+    response = client.post(PROFILE, profile_form(applicant, nik=probes[5], full_name="Ani Lestari Baru"))
+    assert response.status_code == 429
+    assert "NIK atau NIP akun ini sudah terlalu sering diubah hari ini" in response.text
+    assert f'value="{probes[5]}"' in response.text and 'value="Ani Lestari Baru"' in response.text  # kept as typed
+    assert "sudah terdaftar" not in response.text
+    applicant.refresh_from_db()
+    assert applicant.nik == probes[4] and applicant.full_name == "Ani Lestari, S.E."
+    # Other changes of the profile go on as usual.
+    response = client.post(PROFILE, profile_form(applicant, full_name="Ani Lestari Baru"))
+    assert response.status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.full_name == "Ani Lestari Baru"
+
+
 def test_profile_page_for_an_officer_without_nik(client, officer):
     officer.nik = officer.phone = ""
     officer.save()
