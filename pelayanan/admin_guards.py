@@ -11,12 +11,15 @@ site by pelayanan.apps.AdminConfig) mixes HardenedAdminMixin into each class reg
 those of Django's own and third-party apps (auth groups, two-factor devices, axes) alike.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class BoundedDatesChangeList(ChangeList):
@@ -47,7 +50,12 @@ class HardenedAdminMixin:
 
 
 class HardenedAdminSite(admin.AdminSite):
-    """The admin site: every registered ModelAdmin also gets HardenedAdminMixin (see the module docstring)."""
+    """The admin site: every registered ModelAdmin also gets HardenedAdminMixin (see the module docstring).
+    It carries the portal's name, not Django's: for the staff it is the request queue of their agency."""
+
+    site_header = format_lazy("{} · {}", gettext_lazy("Antrean Petugas"), settings.AGENCY_SHORT_NAME)
+    site_title = gettext_lazy("Antrean Petugas")
+    index_title = gettext_lazy("Beranda petugas")
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

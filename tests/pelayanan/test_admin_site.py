@@ -1,9 +1,12 @@
-"""Crafted changelist requests against every model registered in the admin get an answer, never a 500.
+"""The admin site (pelayanan/admin_guards.py): it carries the portal's name, and crafted changelist requests
+against every model registered in it get an answer, never a 500.
 
 pelayanan/admin_guards.py explains the two Django 5.2 failures: an action POST whose selected ids are not
 ids of the model, and a date-hierarchy link at the end of the calendar. The sweep walks admin.site's
 registry, so a model registered later is covered without touching this file.
 """
+
+import re
 
 import pytest
 from django.contrib import admin
@@ -67,3 +70,9 @@ def test_a_date_hierarchy_link_outside_the_calendar_is_an_invalid_lookup(client,
     response = client.get(changelist(model), {f"{field}__{part}": value for part, value in params.items()})
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+
+
+def test_the_admin_carries_the_portals_name(client, superuser):
+    html = client.get(reverse("admin:index")).text
+    assert "Antrean Petugas · BKPSDM Kota Medan" in html and "<title>Beranda petugas | Antrean Petugas</title>" in html
+    assert "Django" not in re.sub(r"<(script|link)[^>]*>", "", html.split("<body", 1)[1].split('id="content"', 1)[0])
