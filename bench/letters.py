@@ -23,6 +23,9 @@ hours of one day), so every ratio below compares figures taken side by side, nev
            the same calls on the same cores at the same moment; bare renders in this process right before
            and after (c) are printed beside it.
 (d) memory VmRSS of the worker's two processes after letter 50 and after the last letter of (c).
+(e) ceiling  the same worker then runs --count tasks that only render that letter's final HTML (no database,
+           no QR code, no storage): the share of 2 / bare that Celery's prefork pool itself leaves to renders
+           on this machine, so (c) can be read as Celery's part and the letter task's part.
 Targets: full <= 1.15 x bare; (c) >= 85 % of 2 / bare letters per second; memory growth <= +20 %.
 """
 
@@ -232,6 +235,13 @@ def time_renders(**kwargs):
     letters.pdf_from_html = timed
 
 
+@app.task(name="bench.render_only", acks_late=True, ignore_result=True)
+def render_only(html):
+    from requests_app import letters
+
+    letters.pdf_from_html(html)  # timed above, like the renders of generate_letter
+
+
 app.worker_main(sys.argv[1:])
 """
 RENDER_KEY = f"bench-letters-renders-{os.getpid()}"
@@ -380,11 +390,37 @@ def throughput(officer, signer, applicants, count):
         memory[f"after {count}"] = worker.rss_mb()
         mails = queued(MAIL)
         renders = [float(x) for x in redis_client().lrange(RENDER_KEY, 0, -1)]
+        ceiling = render_only_ceiling(worker, batch[0], count)
     finally:
         worker.stop()
-        for name in (warm_queue, queue, RENDER_KEY):
+        for name in (warm_queue, queue, ceiling_queue(), RENDER_KEY):
             purge(name)
-    return wall, approved, backlog, worker_cpu, memory, mails, renders, machine
+    return wall, approved, backlog, worker_cpu, memory, mails, renders, machine, ceiling
+
+
+def ceiling_queue():
+    return f"bench-letters-ceiling-{os.getpid()}"
+
+
+def render_only_ceiling(worker, req, count):
+    """(e): the worker renders one letter's final HTML count times as bare Celery tasks. Returns the wall time
+    and the CPU time of each render, measured the same way as in (c)."""
+    letter = Letter.objects.select_related("request__service", "request__applicant", "request__leave_policy",
+                                           "signer").get(request=req)
+    html = letters.render_html(letter)
+    for _ in range(count):
+        app.send_task("bench.render_only", (html,), queue=ceiling_queue())
+    client = redis_client()
+    client.delete(RENDER_KEY)
+    start = time.perf_counter()
+    worker.consume(ceiling_queue())
+    deadline = time.monotonic() + 60 + count
+    while client.llen(RENDER_KEY) < count:
+        if worker.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{client.llen(RENDER_KEY)}/{count} render-only tasks done; worker log: {worker.log}")
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    return wall, [float(x) for x in client.lrange(RENDER_KEY, 0, -1)]
 
 
 # --- main ------------------------------------------------------------------------------------------
@@ -410,7 +446,8 @@ def main():
         tune_gc()  # as each worker process does at start (pelayanan/celery.py)
         bare, task_only, approval, (wall_ratio, cpu_ratio) = paired(officer, signer, applicants, args.runs)
         before = bare_renders(officer, signer, applicants, 10)
-        wall, approved, backlog, worker_cpu, memory, mails, renders, machine = throughput(officer, signer, applicants, args.count)
+        wall, approved, backlog, worker_cpu, memory, mails, renders, machine, ceiling = throughput(
+            officer, signer, applicants, args.count)
         after = bare_renders(officer, signer, applicants, 10)
     finally:
         for name in (DISCARD, MAIL):
@@ -451,6 +488,14 @@ def main():
         print(f"(d) worker processes VmRSS {label:>10}: " + ", ".join(f"{v:.0f} MB" for v in rss.values()))
     growth = (sum(last.values()) - sum(first.values())) / sum(first.values())
     print(f"    growth from letter 50 to letter {args.count}: {growth:+.1%}  (target <= +20 %)")
+    ceiling_wall, ceiling_renders = ceiling
+    ceiling_bare = statistics.mean(ceiling_renders)
+    ceiling_share = args.count / ceiling_wall / (2 / ceiling_bare)
+    print(f"(e) the same worker, {args.count} tasks that only render the letter's final HTML: {ceiling_wall:.1f} s wall, "
+          f"{args.count / ceiling_wall:.2f}/s = {ceiling_share:.0%} of 2 / bare (bare = mean of these renders, "
+          f"{ceiling_bare * 1000:.1f} ms)")
+    print(f"    so of 2 / bare, Celery's prefork pool leaves {ceiling_share:.0%} to renders and the letter task's own work "
+          f"(claim, QR, HTML, storage, issue, e-mail) takes (c) down to {rate / (2 / inside):.0%}")
 
 
 if __name__ == "__main__":
