@@ -2,9 +2,9 @@
 worker, and the page that worker shows when the phone has no connection.
 
 The service worker keeps nothing personal. It stores only /luring/ (a standalone page, the same for every
-visitor) and the three files that page uses; it answers page loads from the network and shows /luring/ only
-when the network fails. Everything else goes to the network untouched, and a form that could not be sent is
-never sent again by the worker: the person sees the offline page and sends it themselves once connected.
+visitor) and the three files that page uses; it answers page loads (GET) from the network, with navigation
+preload so its start-up does not delay them, and shows /luring/ only when the network fails. Form posts and
+everything else go to the network untouched: nothing is ever sent, or sent again, by the worker.
 """
 
 import hashlib
