@@ -23,6 +23,7 @@ urlpatterns = [
     path("permohonan/<str:code>/periksa/", views.apply_review, name="apply_review"),
     path("permohonan/<str:code>/kirim/", views.apply_submit, name="apply_submit"),
     path("permohonan/<str:code>/terkirim/", views.apply_done, name="apply_done"),
+    path("permohonan/<str:code>/tanda-terima/", views.receipt, name="receipt"),
     path("permohonan/<str:code>/kirim-ulang/", views.resubmit, name="resubmit"),
     path("permohonan/<str:code>/batal/", views.cancel, name="cancel"),
     path("permohonan/<str:code>/pertimbangan/", views.consider, name="consider"),

@@ -4,6 +4,7 @@ status lookup. Views fetch with an ownership helper, validate with a form, make 
 (STYLE.md rules 6-7); every state change happens in workflow.py.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,9 +21,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pelayanan import ratelimit
+from pelayanan import identity, ratelimit
 
-from . import calendar, forms, leave, uploads, workflow
+from . import calendar, forms, leave, public, uploads, workflow
 from .models import RequestDocument, RequestEvent, Service, ServiceRequest
 from .workflow import WorkflowError
 
@@ -408,6 +409,23 @@ def detail(request, code):
         "resubmit_form": forms.ResubmitForm() if req.status == Status.REVISION else None,
         "is_owner": request.user.pk in (req.applicant_id, req.filed_by_id),
         "today": timezone.localdate(),
+    })
+
+
+@login_required
+def receipt(request, code):
+    """Tanda terima: the printable proof that the request and its files were received, for the applicant and
+    for the officer who filed it at the counter. Drafts have none: nothing has been received yet."""
+    req = _get_viewable_request(request, code)
+    if req.status == Status.DRAFT:
+        raise Http404
+    return render(request, "requests_app/receipt.html", {
+        "service_request": req,
+        "documents": req.documents.filter(superseded=False).select_related("requirement"),
+        "applicant_number": identity.mask(req.applicant.nip or req.applicant.nik),
+        "fee": public.format_rupiah(req.service.fee),
+        "lookup_url": settings.SITE_URL + reverse("requests_app:lookup"),
+        "printed_at": timezone.localtime(),
     })
 
 

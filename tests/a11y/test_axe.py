@@ -191,6 +191,8 @@ def test_citizen_pages_have_no_serious_violations(page, browser, live_server, au
     code = page.locator("#tracking-code").inner_text().strip()
     page.goto(f"{base}/permohonan/{code}/")
     audit.check(page, "request detail (submitted)")
+    page.goto(f"{base}/permohonan/{code}/tanda-terima/")
+    audit.check(page, "receipt")
 
     # Izin cuti: step 1 with the balance, with errors, then the check-answers page.
     page.goto(base + "/permohonan/baru/izin-cuti/")
