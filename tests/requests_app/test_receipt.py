@@ -70,3 +70,10 @@ def test_the_request_page_and_the_confirmation_link_the_receipt(client, applican
     client.force_login(applicant)
     assert receipt_url(received) in client.get(reverse("requests_app:detail", args=[received.code])).text
     assert receipt_url(received) in client.get(reverse("requests_app:apply_done", args=[received.code])).text
+
+
+def test_the_officers_request_page_links_the_receipt(client, officer, received):
+    client.force_login(officer)
+    html = client.get(reverse("admin:requests_app_servicerequest_change", args=[received.pk])).text
+    assert receipt_url(received) in html
+    assert client.get(receipt_url(received)).status_code == 200
