@@ -83,6 +83,8 @@ def status_context(req, event) -> dict:
         "status": req.get_status_display(),
         "detail_url": settings.SITE_URL + reverse("requests_app:detail", args=[req.code]),
     }
+    if event.action in (Action.SUBMITTED, Action.ASSISTED):
+        ctx["receipt_url"] = settings.SITE_URL + reverse("requests_app:receipt", args=[req.code])
     if req.status == Status.LETTER_ISSUED:
         ctx["letter_url"] = settings.SITE_URL + reverse("requests_app:letter_pdf", args=[req.code])
     if req.status in (Status.LETTER_ISSUED, Status.REJECTED):

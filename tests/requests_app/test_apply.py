@@ -133,6 +133,7 @@ def test_employment_certificate_from_details_to_confirmation(client, applicant, 
     assert RequestEvent.objects.get(request=req).action == RequestEvent.Action.SUBMITTED
     assert [m.to for m in mail.outbox] == [[applicant.email]]
     assert req.code in mail.outbox[0].body
+    assert reverse("requests_app:receipt", args=[req.code]) in mail.outbox[0].body  # the printable tanda terima
 
     done = client.get(response["Location"]).content.decode()
     assert f'id="tracking-code">{req.code}<' in done
