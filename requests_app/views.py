@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pelayanan import identity, ratelimit
 
-from . import calendar, forms, leave, public, uploads, workflow
+from . import calendar, forms, leave, letters, public, uploads, workflow
 from .models import RequestDocument, RequestEvent, Service, ServiceRequest
 from .workflow import WorkflowError
 
@@ -425,8 +425,14 @@ def receipt(request, code):
         "applicant_number": identity.mask(req.applicant.nip or req.applicant.nik),
         "fee": public.format_rupiah(req.service.fee),
         "lookup_url": settings.SITE_URL + reverse("requests_app:lookup"),
+        "lookup_qr": letters.qr_data_uri(_lookup_link(req)),
         "printed_at": timezone.localtime(),
     })
+
+
+def _lookup_link(req):
+    """/lacak/ with the request's code filled in: what the receipt's QR code opens."""
+    return settings.SITE_URL + reverse("requests_app:lookup") + "?" + urlencode({"kode": req.code})
 
 
 @login_required
@@ -530,7 +536,10 @@ def lookup(request):
     A wrong code and a wrong NIK give the same message, and each IP has LOOKUP_LIMIT tries per window,
     so the page cannot be used to find out which codes exist.
     """
-    form = forms.LookupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = forms.LookupForm(request.POST)
+    else:  # the QR code on a printed receipt opens this page with its code filled in (?kode=)
+        form = forms.LookupForm(initial={"code": request.GET.get("kode", "")[:30]})
     found = None
     if request.method == "POST":
         if not ratelimit.hit(f"lookup:ip:{ratelimit.client_ip(request)}", LOOKUP_LIMIT, LOOKUP_WINDOW):

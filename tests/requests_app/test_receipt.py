@@ -6,6 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from requests_app import letters
 from requests_app.models import RequestDocument, ServiceRequest
 from tests.factories import make_request
 
@@ -77,3 +78,15 @@ def test_the_officers_request_page_links_the_receipt(client, officer, received):
     html = client.get(reverse("admin:requests_app_servicerequest_change", args=[received.pk])).text
     assert receipt_url(received) in html
     assert client.get(receipt_url(received)).status_code == 200
+
+
+def test_the_receipts_qr_code_opens_the_lookup_with_the_code_filled_in(client, applicant, received, settings):
+    settings.SITE_URL = "https://layanan.bkpsdm.pemkomedan.go.id"
+    client.force_login(applicant)
+    html = client.get(receipt_url(received)).content.decode()
+    link = f"https://layanan.bkpsdm.pemkomedan.go.id/lacak/?kode={received.code}"
+    assert f'src="{letters.qr_data_uri(link)}"' in html
+    client.logout()
+    lookup = client.get(reverse("requests_app:lookup"), {"kode": received.code}).content.decode()
+    assert f'value="{received.code}"' in lookup
+    assert received.service.name not in lookup  # a filled-in code shows nothing until the NIK digits match
