@@ -287,6 +287,11 @@ class ServiceRequest(models.Model):
     def is_finished(self):
         return self.status in self.FINISHED_STATUSES
 
+    @property
+    def is_assisted(self):
+        """Filed at the counter by an officer on the applicant's behalf."""
+        return self.filed_by_id is not None and self.filed_by_id != self.applicant_id
+
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
         return bool(self.due_date and not self.is_finished and not self.paused_at and self.status != self.Status.DRAFT and self.due_date < today)

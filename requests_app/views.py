@@ -423,6 +423,7 @@ def receipt(request, code):
         "service_request": req,
         "documents": req.documents.filter(superseded=False).select_related("requirement"),
         "applicant_number": identity.mask(req.applicant.nip or req.applicant.nik),
+        "applicant_number_label": _("NI PPPK") if req.applicant.asn_type == "pppk" else _("NIP") if req.applicant.nip else _("NIK"),
         "fee": public.format_rupiah(req.service.fee),
         "lookup_url": settings.SITE_URL + reverse("requests_app:lookup"),
         "lookup_qr": letters.qr_data_uri(_lookup_link(req)),

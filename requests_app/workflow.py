@@ -231,7 +231,7 @@ def submit_request(req, *, by):
             req.calendar_snapshot = calendar.snapshot(req.start_date, req.end_date)
             fields += ["duration", "duration_unit", "calendar_snapshot"]
         req.save(update_fields=fields)
-        assisted = req.filed_by_id is not None and req.filed_by_id != req.applicant_id
+        assisted = req.is_assisted
         event = _record(
             req, by=by, action=Action.ASSISTED if assisted else Action.SUBMITTED, from_status=from_status,
             public_note=_("Diajukan melalui loket oleh petugas.") if assisted else "",

@@ -90,3 +90,11 @@ def test_the_receipts_qr_code_opens_the_lookup_with_the_code_filled_in(client, a
     lookup = client.get(reverse("requests_app:lookup"), {"kode": received.code}).content.decode()
     assert f'value="{received.code}"' in lookup
     assert received.service.name not in lookup  # a filled-in code shows nothing until the NIK digits match
+
+
+def test_a_pppk_applicant_is_shown_with_an_ni_pppk(client, applicant, received):
+    applicant.asn_type = "pppk"
+    applicant.save()
+    client.force_login(applicant)
+    text = text_of(client.get(receipt_url(received)))
+    assert "NI PPPK ••••••••••••••2001" in text and "NIP ••" not in text
