@@ -25,11 +25,14 @@ hours of one day), so every ratio below compares figures taken side by side, nev
 (d) memory VmRSS of the worker's two processes after letter 50 and after the last letter of (c).
 (e) ceiling  the same worker then runs --count tasks that only render that letter's final HTML (no database,
            no QR code, no storage): the share of 2 / bare that Celery's prefork pool itself leaves to renders
-           on this machine, so (c) can be read as Celery's part and the letter task's part.
+           on this machine, so (c) can be read as Celery's part and the letter task's part. Then two plain processes
+           forked from this one render that HTML --count times between them, with no Celery, database or Redis:
+           the share of 2 / bare the machine itself gives two processes rendering side by side.
 Targets: full <= 1.15 x bare; (c) >= 85 % of 2 / bare letters per second; memory growth <= +20 %.
 """
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import signal
@@ -178,7 +181,8 @@ def paired(officer, signer, applicants, runs):
     issued = Letter.objects.filter(request__in=pending, status=Letter.Status.ISSUED).count()
     if issued != len(pending):
         print(f"warning: only {issued} of {len(pending)} letters were issued in (b)")
-    return bare, task_only, approval, (statistics.median(wall_ratios), statistics.median(cpu_ratios))
+    spread = statistics.quantiles(wall_ratios, n=4)
+    return bare, task_only, approval, (statistics.median(wall_ratios), statistics.median(cpu_ratios), spread[0], spread[2])
 
 
 def bare_renders(officer, signer, applicants, runs):
@@ -423,6 +427,35 @@ def render_only_ceiling(worker, req, count):
     return wall, [float(x) for x in client.lrange(RENDER_KEY, 0, -1)]
 
 
+def _render_loop(html, count, results):
+    letters.pdf_from_html(html)  # warm-up in this process (the fonts are loaded already: forked after them)
+    cpu, start = [], time.perf_counter()
+    for _ in range(count):
+        tick = time.process_time()
+        letters.pdf_from_html(html)
+        cpu.append(time.process_time() - tick)
+    results.put((time.perf_counter() - start, cpu))
+
+
+def plain_ceiling(count):
+    """Two processes forked from this one render the same letter's HTML count times between them, with no
+    Celery, database or Redis. Returns the wall time until both are done and the CPU time of each render."""
+    letter = Letter.objects.filter(status=Letter.Status.ISSUED).select_related(
+        "request__service", "request__applicant", "request__leave_policy", "signer").first()
+    html = letters.render_html(letter)
+    letters.pdf_from_html(html)
+    connection.close()  # the children never touch the database; nothing of this connection is shared with them
+    fork = multiprocessing.get_context("fork")
+    results = fork.Queue()
+    children = [fork.Process(target=_render_loop, args=(html, share, results)) for share in (count // 2, count - count // 2)]
+    for child in children:
+        child.start()
+    done = [results.get(timeout=60 + count) for _ in children]
+    for child in children:
+        child.join()
+    return max(wall for wall, _ in done), [render for _, cpu in done for render in cpu]
+
+
 # --- main ------------------------------------------------------------------------------------------
 
 
@@ -444,11 +477,12 @@ def main():
     try:
         officer, signer, applicants = people()
         tune_gc()  # as each worker process does at start (pelayanan/celery.py)
-        bare, task_only, approval, (wall_ratio, cpu_ratio) = paired(officer, signer, applicants, args.runs)
+        bare, task_only, approval, (wall_ratio, cpu_ratio, low, high) = paired(officer, signer, applicants, args.runs)
         before = bare_renders(officer, signer, applicants, 10)
         wall, approved, backlog, worker_cpu, memory, mails, renders, machine, ceiling = throughput(
             officer, signer, applicants, args.count)
         after = bare_renders(officer, signer, applicants, 10)
+        plain = plain_ceiling(args.count)
     finally:
         for name in (DISCARD, MAIL):
             purge(name)
@@ -462,6 +496,7 @@ def main():
     row("(a) bare WeasyPrint render", bare)
     row("(b) full task (claim, QR, render, store, issue)", task_only,
         f"  = {wall_ratio:.2f} x bare wall, {cpu_ratio:.2f} x bare CPU (median of {len(task_only.wall)} pairs)")
+    print(f"{'':<48} half of the pairs' wall ratios lie between {low:.2f} and {high:.2f}")
     print(f"{'':<48} target <= 1.15 x bare")
     row("    the approval before it (number, history)", approval)
     rate = args.count / wall
@@ -494,8 +529,14 @@ def main():
     print(f"(e) the same worker, {args.count} tasks that only render the letter's final HTML: {ceiling_wall:.1f} s wall, "
           f"{args.count / ceiling_wall:.2f}/s = {ceiling_share:.0%} of 2 / bare (bare = mean of these renders, "
           f"{ceiling_bare * 1000:.1f} ms)")
-    print(f"    so of 2 / bare, Celery's prefork pool leaves {ceiling_share:.0%} to renders and the letter task's own work "
-          f"(claim, QR, HTML, storage, issue, e-mail) takes (c) down to {rate / (2 / inside):.0%}")
+    plain_wall, plain_renders = plain
+    plain_share = args.count / plain_wall / (2 / statistics.mean(plain_renders))
+    print(f"    without Celery: two plain processes, {args.count} renders between them: {plain_wall:.1f} s wall, "
+          f"{args.count / plain_wall:.2f}/s = {plain_share:.0%} of 2 / bare (bare = mean of these renders, "
+          f"{statistics.mean(plain_renders) * 1000:.1f} ms)")
+    print(f"    so of 2 / bare, two processes rendering side by side get {plain_share:.0%} on this machine, Celery's prefork pool "
+          f"leaves {ceiling_share:.0%} to renders, and the letter task's own work (claim, QR, HTML, storage, issue, e-mail) "
+          f"takes (c) down to {rate / (2 / inside):.0%}")
 
 
 if __name__ == "__main__":
