@@ -96,6 +96,12 @@ def schedules(points, start: dt.date, days: int = 7) -> dict[int, list[DaySchedu
     return result
 
 
+def changes(days: list[DaySchedule], week: dict[int, tuple]) -> list[DaySchedule]:
+    """The dates among `days` whose hours differ from the regular week: an exception staff entered, or a
+    holiday, cuti bersama or closure on a day the counter would otherwise open (a Sunday holiday is no change)."""
+    return [day for day in days if day.exception or day.slots != week[day.date.weekday()]]
+
+
 def week_schedule(point: ServicePoint, start: dt.date) -> list[DaySchedule]:
     """The seven days from `start` for one service point."""
     return schedules([point], start)[point.pk]

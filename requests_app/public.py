@@ -260,34 +260,28 @@ def service_pdf(request, slug):
 # ---- opening hours ---------------------------------------------------------------------------------------------
 
 UPCOMING_DAYS = 21
-EXCEPTION_WEEKS = 8
+CHANGES_WEEKS = 8  # "Perubahan jam layanan": exceptions and holiday closures this far ahead
 
 
 def _hours_data(today):
     """Everything the hours page shows for `today`, as plain picklable data."""
     points = list(ServicePoint.objects.prefetch_related("hours"))
-    upcoming = hours.schedules(points, today, UPCOMING_DAYS)
+    ahead = hours.schedules(points, today, max(UPCOMING_DAYS, CHANGES_WEEKS * 7))
     year_days = calendar.non_working_days(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
     kinds = dict(Holiday.Kind.choices)
-    exception_end = today + dt.timedelta(weeks=EXCEPTION_WEEKS)
-    return {
-        "points": [
-            {
-                "id": p.pk, "name": p.name, "address": p.address, "phone": p.phone,
-                "week": [(hours.OpeningHours.Weekday(d).label, slots) for d, slots in hours.weekly_slots(p).items()],
-                "upcoming": upcoming[p.pk],
-                "exceptions": [
-                    {"date": e.date, "closed": e.closed, "opens": e.opens, "closes": e.closes, "note": e.note}
-                    for e in p.exceptions.filter(date__range=(today, exception_end)).order_by("date")
-                ],
-            }
-            for p in points
-        ],
-        "holidays": [
-            {"date": day, "kind": str(kinds.get(kind, kind)), "name": name, "past": day < today}
-            for day, (kind, name) in year_days.items()
-        ],
-    }
+    data = {"points": [], "holidays": [
+        {"date": day, "kind": str(kinds.get(kind, kind)), "name": name, "past": day < today}
+        for day, (kind, name) in year_days.items()
+    ]}
+    for p in points:
+        week = hours.weekly_slots(p)
+        data["points"].append({
+            "id": p.pk, "name": p.name, "address": p.address, "phone": p.phone,
+            "week": [(hours.OpeningHours.Weekday(d).label, slots) for d, slots in week.items()],
+            "upcoming": ahead[p.pk][:UPCOMING_DAYS],
+            "changes": hours.changes(ahead[p.pk][:CHANGES_WEEKS * 7], week),
+        })
+    return data
 
 
 @require_safe

@@ -132,10 +132,26 @@ def test_hours_page_lists_exceptions_and_the_years_holidays(client, point):
 
     assert "Senin, 20 April 2026 : tutup — Pemeliharaan sistem" in page
     assert "Terlalu jauh" not in page  # beyond the coming eight weeks
+    # Holidays and cuti bersama in those weeks are changes too, when the counter would otherwise open.
+    changes = page.split("Perubahan jam layanan")[1].split("Hari libur nasional dan cuti bersama")[0]
+    assert "Jumat, 1 Mei 2026 : tutup — Hari Buruh Internasional" in changes
+    assert "Jumat, 15 Mei 2026 : tutup — Cuti Bersama Kenaikan Yesus Kristus" in changes
+    assert "31 Mei" not in changes  # Waisak falls on a Sunday, when the counter is closed anyway
+    assert "Tidak ada perubahan" not in changes
     assert "Hari libur nasional dan cuti bersama 2026" in page
     assert "Jumat, 3 April 2026 Libur nasional" in page
     assert "Senin, 16 Februari 2026 Cuti bersama" in page
     assert "Kamis, 24 Desember 2026 Cuti bersama" in page
+
+
+def test_hours_page_says_no_change_only_when_there_is_none(client, point):
+    with time_machine.travel(wib(2026, 9, 1, 9, 0), tick=False):  # no holiday on an open day until 25 December
+        before = text(client.get("/jam-layanan/"))
+        OpeningException.objects.create(point=point, date=dt.date(2026, 9, 5), closed=False, opens=dt.time(8),
+                                        closes=dt.time(15), note="Layanan diperpanjang")
+        page = text(client.get("/jam-layanan/"))
+    assert "Tidak ada perubahan jam layanan dalam delapan minggu ke depan." in before
+    assert "Sabtu, 5 September 2026 : 08.00–15.00 — Layanan diperpanjang" in page
 
 
 def test_hours_page_shows_an_edit_at_once(client, point):
