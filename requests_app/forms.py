@@ -17,6 +17,15 @@ from .models import LeavePolicy, ServiceRequest
 User = get_user_model()
 SUPERVISOR_GROUP = "Atasan Langsung"
 CODE_RE = re.compile(r"^[A-Z]{2,10}-\d{2}-[2-9A-HJKMNP-Z]{6}$")
+# The same code typed without its dashes, or with spaces or other separators: "skk 26 7f3k9q", "SKK267F3K9Q".
+LOOSE_CODE_RE = re.compile(r"^([A-Z]{2,10})(\d{2})([2-9A-HJKMNP-Z]{6})$")
+
+
+def normalise_request_code(text: str) -> str:
+    """A request code as people type it back to SKK-26-7F3K9Q; unchanged when it does not look like one."""
+    text = (text or "").strip().upper()
+    match = LOOSE_CODE_RE.match(re.sub(r"[^A-Z0-9]", "", text))
+    return "-".join(match.groups()) if match else re.sub(r"\s+", "", text)
 
 
 class DateInput(forms.DateInput):
@@ -167,8 +176,8 @@ class LeaveForm(RequestDetailsForm):
             self.applicant, policy, start, end, exclude_request=self.service_request,
             hajj=bool(cleaned.get("hajj")) and policy.code == leave.LONG,
         )
-        for error in check.errors:
-            self.add_error(None, error)
+        for error, field_name in zip(check.errors, check.error_fields, strict=True):
+            self.add_error(field_name if field_name in self.fields else None, error)
         self.warnings = list(check.warnings)
         return cleaned
 
@@ -288,13 +297,16 @@ class LookupForm(forms.Form):
     )
     nik_last4 = forms.CharField(
         label=_("4 angka terakhir NIK pemohon"), min_length=4, max_length=4,
+        error_messages={"min_length": _("Isi 4 angka terakhir NIK, mis. 0012."),
+                        "max_length": _("Isi 4 angka terakhir NIK, mis. 0012.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}),
     )
 
     def clean_code(self):
-        code = re.sub(r"\s+", "", self.cleaned_data["code"]).upper()
+        code = normalise_request_code(self.cleaned_data["code"])
         if not CODE_RE.match(code):
-            raise forms.ValidationError(_("Kode lacak terdiri dari huruf dan angka seperti SKK-26-7F3K9Q."))
+            raise forms.ValidationError(_("Kode lacak tidak dikenali. Tulis seperti yang tertera di halaman "
+                                          "konfirmasi atau e-mail, mis. SKK-26-7F3K9Q."))
         return code
 
     def clean_nik_last4(self):

@@ -366,6 +366,13 @@ class LeaveCheck:
     unit: str = ""
     balance: AnnualBalance | None = None  # set for cuti tahunan
 
+    # The form field each error belongs to (None: the request as a whole), so the form shows it there.
+    error_fields: list[str | None] = field(default_factory=list)
+
+    def refuse(self, message: str, field_name: str | None = None) -> None:
+        self.errors.append(message)
+        self.error_fields.append(field_name)
+
     @property
     def ok(self) -> bool:
         return not self.errors
@@ -388,14 +395,14 @@ def check_request(user, policy: LeavePolicy, start: dt.date, end: dt.date, *, to
     group = asn_group(user)
     # PP 11/2017 Pasal 310 (PNS/CPNS, seven types) and PP 49/2018 / Peraturan BKN 7/2022 (PPPK, four types).
     if group is None:
-        result.errors.append(_("Izin cuti hanya dapat diajukan oleh PNS, CPNS atau PPPK."))
+        result.refuse(_("Izin cuti hanya dapat diajukan oleh PNS, CPNS atau PPPK."))
         return result
     if policy.asn_group != group or not policy.active:
-        result.errors.append(_("%(name)s tidak tersedia untuk %(status)s.") % {
-            "name": policy.name, "status": user.get_asn_type_display()})
+        result.refuse(_("%(name)s tidak tersedia untuk %(status)s.") % {
+            "name": policy.name, "status": user.get_asn_type_display()}, "leave_policy")
         return result
     if end < start:
-        result.errors.append(_("Tanggal selesai cuti tidak boleh sebelum tanggal mulai."))
+        result.refuse(_("Tanggal selesai cuti tidak boleh sebelum tanggal mulai."), "end_date")
         return result
 
     length = result.length = leave_length(policy, start, end)
@@ -406,17 +413,17 @@ def check_request(user, policy: LeavePolicy, start: dt.date, end: dt.date, *, to
     # Peraturan BKN 24/2017: cuti tahunan "paling sedikit 1 hari kerja"; the same for any leave counted in
     # working days (a range of only weekends and holidays is no leave at all).
     if policy.unit == LeavePolicy.Unit.WORKING_DAYS and length < 1:
-        result.errors.append(_("Tanggal %(start)s s.d. %(end)s tidak memuat hari kerja (Sabtu, Minggu, libur nasional "
-                               "dan cuti bersama tidak dihitung). Cuti paling sedikit 1 hari kerja.")
-                             % {"start": _d(start), "end": _d(end)})
+        result.refuse(_("Tanggal %(start)s s.d. %(end)s tidak memuat hari kerja (Sabtu, Minggu, libur nasional "
+                        "dan cuti bersama tidak dihitung). Cuti paling sedikit 1 hari kerja.")
+                      % {"start": _d(start), "end": _d(end)}, "start_date")
     # Maximum per request, from LeavePolicy.max_length: tahunan 24 hari kerja incl. carry-over (Peraturan BKN
     # 24/2017); besar 3 bulan (PP 11/2017 Pasal 315); sakit 1 tahun for PNS (PP 11/2017 Pasal 321, extendable
     # 6 months on a tim penguji kesehatan certificate) and 1 bulan for PPPK (PP 49/2018); melahirkan 3 bulan
     # (PP 11/2017 Pasal 325-327, PP 49/2018); alasan penting 1 bulan (PP 11/2017 Pasal 328-332); CLTN 3 tahun
     # (PP 11/2017 Pasal 334 ff.).
     if length > policy.max_length:
-        result.errors.append(_("%(name)s paling lama %(max)s %(unit)s; yang diajukan %(length)s %(unit)s.") % {
-            "name": policy.name, "max": policy.max_length, "unit": unit, "length": length})
+        result.refuse(_("%(name)s paling lama %(max)s %(unit)s; yang diajukan %(length)s %(unit)s.") % {
+            "name": policy.name, "max": policy.max_length, "unit": unit, "length": length}, "end_date")
 
     if policy.code == ANNUAL:
         _check_annual(result, user, policy, start, end, exclude_request)
@@ -442,12 +449,12 @@ def _check_start(result, policy, start, today):
     if policy.code == SICK:
         earliest = today - dt.timedelta(days=SICK_LEAVE_BACKDATE_DAYS)
         if start < earliest:
-            result.errors.append(_("Cuti sakit dapat diajukan paling lambat %(days)s hari setelah hari pertama sakit: "
-                                   "tanggal mulai paling awal %(date)s.")
-                                 % {"days": SICK_LEAVE_BACKDATE_DAYS, "date": _d(earliest)})
+            result.refuse(_("Cuti sakit dapat diajukan paling lambat %(days)s hari setelah hari pertama sakit: "
+                            "tanggal mulai paling awal %(date)s.")
+                          % {"days": SICK_LEAVE_BACKDATE_DAYS, "date": _d(earliest)}, "start_date")
     elif start < today:
-        result.errors.append(_("Cuti harus diajukan sebelum dijalankan: tanggal mulai paling awal hari ini, %(date)s.")
-                             % {"date": _d(today)})
+        result.refuse(_("Cuti harus diajukan sebelum dijalankan: tanggal mulai paling awal hari ini, %(date)s.")
+                      % {"date": _d(today)}, "start_date")
 
 
 def _check_service(result, user, policy, start, hajj):
@@ -463,22 +470,22 @@ def _check_service(result, user, policy, start, hajj):
         return
     years = service_years(user, start)
     if years is None:
-        result.errors.append(_("Masa kerja tidak dapat dihitung karena NIP/NI PPPK di profil Anda tidak valid. "
-                               "Perbaiki NIP di profil terlebih dahulu."))
+        result.refuse(_("Masa kerja tidak dapat dihitung karena NIP/NI PPPK di profil Anda tidak valid. "
+                        "Perbaiki NIP di profil terlebih dahulu."))
     elif years < needed:
-        result.errors.append(_("%(name)s hanya dapat diberikan setelah bekerja paling sedikit %(needed)s tahun secara "
-                               "terus-menerus. Dihitung dari TMT %(tmt)s pada NIP, masa kerja Anda pada %(start)s "
-                               "baru %(years)s tahun.")
-                             % {"name": policy.name, "needed": needed, "tmt": date_format(appointment_date(user), "F Y"),
-                                "start": _d(start), "years": years})
+        result.refuse(_("%(name)s hanya dapat diberikan setelah bekerja paling sedikit %(needed)s tahun secara "
+                        "terus-menerus. Dihitung dari TMT %(tmt)s pada NIP, masa kerja Anda pada %(start)s "
+                        "baru %(years)s tahun.")
+                      % {"name": policy.name, "needed": needed, "tmt": date_format(appointment_date(user), "F Y"),
+                         "start": _d(start), "years": years}, "leave_policy")
 
 
 def _check_annual(result, user, policy, start, end, exclude_request):
     balance = result.balance = annual_balance(user, start.year, exclude_request=exclude_request)
     if balance.long_leave:
         # PP 11/2017 (cuti besar): no cuti tahunan in the year of a cuti besar.
-        result.errors.append(_("Anda menjalankan cuti besar pada tahun %(year)s, sehingga tidak berhak atas cuti "
-                               "tahunan pada tahun tersebut.") % {"year": start.year})
+        result.refuse(_("Anda menjalankan cuti besar pada tahun %(year)s, sehingga tidak berhak atas cuti "
+                        "tahunan pada tahun tersebut.") % {"year": start.year}, "leave_policy")
         return
     if result.length and balance.entitlement and result.length > balance.requestable:
         message = _("Lama cuti yang diajukan (%(length)s hari kerja) melebihi sisa cuti tahunan %(year)s, yaitu "
@@ -487,7 +494,7 @@ def _check_annual(result, user, policy, start, end, exclude_request):
         if balance.pending:
             message += " " + _("Sisa tersebut sudah dikurangi %(pending)s hari kerja pada permohonan cuti tahunan lain "
                                "yang masih diproses.") % {"pending": balance.pending}
-        result.errors.append(message)
+        result.refuse(message, "end_date")
     if end.year != start.year:
         result.warnings.append(_("Cuti ini melewati pergantian tahun; seluruh lamanya dihitung dari hak cuti tahunan "
                                  "%(year)s.") % {"year": start.year})
@@ -543,7 +550,7 @@ def _check_maternity(result, user, group):
         if group == LeavePolicy.AsnGroup.PNS:
             # Peraturan BKN 24/2017: a husband whose wife gives birth takes cuti karena alasan penting.
             message += " " + _("Pegawai laki-laki yang istrinya melahirkan dapat mengajukan cuti karena alasan penting.")
-        result.errors.append(message)
+        result.refuse(message, "leave_policy")
         return
     if sex is None:
         result.warnings.append(_("Jenis kelamin tidak dapat dipastikan dari NIP atau NIK; petugas akan memeriksanya."))
@@ -568,8 +575,8 @@ def _check_overlap(result, user, start, end, exclude_request):
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     for other in clash:
-        result.errors.append(_("Tanggal cuti bertabrakan dengan permohonan %(code)s (%(name)s, %(start)s s.d. %(end)s, "
-                               "status %(status)s).")
-                             % {"code": other.code, "name": other.leave_policy.name if other.leave_policy else "",
-                                "start": _d(other.start_date), "end": _d(other.end_date),
-                                "status": other.get_status_display()})
+        result.refuse(_("Tanggal cuti bertabrakan dengan permohonan %(code)s (%(name)s, %(start)s s.d. %(end)s, "
+                        "status %(status)s).")
+                      % {"code": other.code, "name": other.leave_policy.name if other.leave_policy else "",
+                         "start": _d(other.start_date), "end": _d(other.end_date),
+                         "status": other.get_status_display()}, "start_date")

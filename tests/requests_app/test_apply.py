@@ -270,8 +270,13 @@ def test_leave_longer_than_the_balance_is_refused_in_plain_indonesian_and_nothin
 
 def test_leave_starting_in_the_past_is_refused(client, applicant, atasan, on_monday):
     client.force_login(applicant)
-    html = client.post(apply_url("izin-cuti"), leave_data(atasan, start="2026-01-26", end="2026-01-27")).content.decode()
-    assert "Cuti harus diajukan sebelum dijalankan" in html
+    response = client.post(apply_url("izin-cuti"), leave_data(atasan, start="2026-01-26", end="2026-01-27"))
+    html = response.content.decode()
+    # At the start date, and once in the error summary linking to it: no second box of the same message.
+    assert response.context["form"].errors["start_date"] == [
+        "Cuti harus diajukan sebelum dijalankan: tanggal mulai paling awal hari ini, 2 Februari 2026."]
+    assert html.count("Cuti harus diajukan sebelum dijalankan") == 2
+    assert '<a href="#id_start_date">Tanggal mulai: Cuti harus diajukan sebelum dijalankan' in html
     assert not ServiceRequest.objects.exists()
 
 

@@ -59,6 +59,15 @@ def test_lowercase_and_spaces_in_the_code_are_accepted(client, applicant, revise
     assert "Perlu Perbaikan" in html
 
 
+@pytest.mark.parametrize("typed", ["{plain}", "{lower}", "{spaced}", "{dotted}"])
+def test_the_code_may_be_typed_without_its_dashes(client, applicant, revised, typed):
+    prefix, year, rest = revised.code.split("-")
+    code = typed.format(plain=prefix + year + rest, lower=(prefix + year + rest).lower(),
+                        spaced=f"{prefix} {year} {rest}", dotted=f"{prefix}.{year}.{rest}")
+    html = client.post(URL, {"code": code, "nik_last4": applicant.nik[-4:]}).content.decode()
+    assert "Perlu Perbaikan" in html
+
+
 def test_a_wrong_code_and_a_wrong_nik_give_the_same_answer(client, applicant, revised):
     wrong_nik = "0000" if applicant.nik[-4:] != "0000" else "1111"
     by_nik = client.post(URL, {"code": revised.code, "nik_last4": wrong_nik}).content.decode()
@@ -80,9 +89,11 @@ def test_a_draft_cannot_be_looked_up(client, applicant):
 
 def test_malformed_input_is_explained_at_the_fields(client):
     html = client.post(URL, {"code": "hello", "nik_last4": "12a4"}).content.decode()
-    assert "Kode lacak terdiri dari huruf dan angka" in html
+    assert "Kode lacak tidak dikenali. Tulis seperti yang tertera di halaman konfirmasi atau e-mail" in html
     assert "Isi 4 angka terakhir NIK" in html
     assert "Ada masalah" in html
+    short = client.post(URL, {"code": "SKK-26-ZZZZZZ", "nik_last4": "12"}).content.decode()
+    assert "Isi 4 angka terakhir NIK, mis. 0012." in short and "paling sedikit" not in short
 
 
 def test_eleven_tries_in_ten_minutes_are_refused(client, applicant, revised):
