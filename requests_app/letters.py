@@ -306,6 +306,17 @@ def wording_for(kind: str):
     return template
 
 
+def leave_period(req) -> dict | None:
+    """What a leave letter grants, as the verification page shows it beside the letter's own text:
+    the dates and the length in words, e.g. 7 Desember 2026 s.d. 11 Desember 2026, "5 (lima) hari kerja"."""
+    policy = req.leave_policy
+    if policy is None or req.start_date is None or req.end_date is None:
+        return None
+    unit = LeavePolicy.Unit(req.duration_unit or policy.unit).label
+    return {"start": long_date(req.start_date), "end": long_date(req.end_date),
+            "length": amount_in_words(req.duration or 0, unit)}
+
+
 def letter_title(req) -> str:
     if req.service.is_leave and req.leave_policy is not None:
         return _("SURAT IZIN %(leave)s") % {"leave": req.leave_policy.name.upper()}

@@ -65,6 +65,9 @@ def verify_lookup(request):
     code = letters.normalise_code(request.GET.get("kode", ""))
     if code:
         return redirect("requests_app:verify", code=code)
+    if "kode" in request.GET:  # "Periksa" pressed with nothing typed
+        error = _("Ketik kode verifikasi yang tercetak di samping kode QR pada surat.")
+        return render(request, "requests_app/verify/lookup.html", {"error": error}, status=400)
     return render(request, "requests_app/verify/lookup.html")
 
 
@@ -86,6 +89,7 @@ def verify(request, code):
     return render(request, "requests_app/verify/letter.html", {
         "letter": letter,
         "title": letters.letter_title(letter.request),
+        "leave": letters.leave_period(letter.request),
         "holder": letters.mask_name(letter.request.applicant.full_name),
         # An account deleted at its owner's request keeps its letters (law on archives) but no name to show.
         "holder_erased": privacy.is_erased(letter.request.applicant),

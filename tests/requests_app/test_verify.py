@@ -1,5 +1,7 @@
 """The public verification page behind the QR code: /verifikasi/<code>/."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -45,12 +47,27 @@ def test_page_shows_the_register_entry_with_a_masked_name(client, issued):
         assert leak not in html, leak
     assert "DICABUT" not in html
     assert "atas nama" not in html
+    assert "Tanggal cuti" not in html  # a surat keterangan grants no leave
 
 
 def test_page_names_the_authority_a_letter_was_signed_on_behalf_of(client, issued):
     Letter.objects.filter(pk=issued.pk).update(on_behalf_of="Wali Kota Medan")
     html = client.get(url(issued)).text
     assert "Kepala Bidang Pengadaan, Pemberhentian dan Informasi Kepegawaian, atas nama Wali Kota Medan" in html
+
+
+def test_a_leave_letter_shows_the_dates_and_length_it_grants(client, applicant, signer, django_capture_on_commit_callbacks):
+    """A forged date range on a paper copy can be spotted: the register shows what the letter grants."""
+    req = make_approved_request(applicant, signer, leave=("tahunan", dt.date(2026, 12, 7), dt.date(2026, 12, 11)))
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_letter.delay(req.pk)
+    html = client.get(url(Letter.objects.get(request=req))).text
+    assert "7 Desember 2026 s.d. 11 Desember 2026" in html
+    assert "5 (lima) hari kerja" in html
+
+
+def test_the_comparison_answer_is_shown_where_the_form_is(client, issued):
+    assert 'action="#compare-title"' in client.get(url(issued)).text
 
 
 def test_revoked_letter_shows_a_clear_warning_with_reason_and_date(client, issued, signer):
@@ -84,6 +101,14 @@ def test_codes_typed_from_paper_are_accepted(client, issued):
     assert response.status_code == 302 and response["Location"] == url(issued)
     assert client.get(reverse("requests_app:verify", args=[issued.verification_code.lower()])).status_code == 200
     assert client.post(lookup).status_code == 405
+
+
+def test_pressing_periksa_with_no_code_explains_what_to_type(client):
+    response = client.get(reverse("requests_app:verify_lookup"), {"kode": "  "})
+    assert response.status_code == 400
+    html = response.text
+    assert "Ada masalah" in html and html.count("Ketik kode verifikasi yang tercetak di samping kode QR") == 2
+    assert 'aria-invalid="true"' in html
 
 
 def test_uploading_the_issued_pdf_confirms_it_is_identical(client, issued):
