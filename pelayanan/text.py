@@ -1,5 +1,7 @@
 """Small helpers for Indonesian text the portal writes into notes and messages."""
 
+from django.utils.translation import gettext as _
+
 
 def sentence(text: str) -> str:
     """One full stop at the end of a sentence that ends with a name and its degree.
@@ -8,3 +10,11 @@ def sentence(text: str) -> str:
     written as "Menunggu pertimbangan %(name)s." would otherwise end in "M.Pd..".
     """
     return text[:-1] if text.endswith("..") and not text.endswith("...") else text
+
+
+def join_words(items) -> str:
+    """A list as a sentence writes it: "PNS, CPNS dan PPPK" ("PNS, CPNS and PPPK" in English)."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s dan %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from pelayanan.models import OrganisationUnit
+from pelayanan.text import join_words
 
 from . import calendar, hours, pdf_standard, stats
 from .charts import bar_chart
@@ -186,6 +187,11 @@ def service_list(request):
                  template="requests_app/public/service_list.html", context=context, query=("q", "unit"))
 
 
+# Who a leave rule's ASN group covers, as the words a list of them is written with (abbreviations, the same
+# in both languages).
+ASN_GROUP_WORDS = {LeavePolicy.AsnGroup.PNS: ("PNS", "CPNS"), LeavePolicy.AsnGroup.PPPK: ("PPPK",)}
+
+
 def requirement_groups(service, requirements):
     """The documents to upload; for leave, one group per leave type (each with the documents of all types)."""
     rows = [
@@ -197,12 +203,12 @@ def requirement_groups(service, requirements):
     groups = {}
     for policy in LeavePolicy.objects.filter(active=True).order_by("asn_group", "order"):
         group = groups.setdefault(policy.code, {"title": policy.name, "asn": []})
-        group["asn"].append(policy.get_asn_group_display())
+        group["asn"].extend(ASN_GROUP_WORDS[policy.asn_group])
     result = []
     for code, group in groups.items():
         result.append({
             "title": group["title"],
-            "applies_to": _("Berlaku untuk: %(groups)s") % {"groups": ", ".join(group["asn"])},
+            "applies_to": _("Berlaku untuk: %(groups)s") % {"groups": join_words(group["asn"])},
             "rows": [row for row in rows if row["req"].applies_to(code)],
         })
     return result

@@ -170,7 +170,7 @@ def test_leave_requirements_are_grouped_by_leave_type(client):
     assert "Surat keterangan dokter" not in sections["Cuti Tahunan"]
     assert "Tidak ada dokumen yang perlu diunggah" in sections["Cuti Tahunan"]
     assert "Jadwal keberangkatan haji" in sections["Cuti Besar"] and "Bila ada" in sections["Cuti Besar"]
-    assert "PNS dan CPNS, PPPK" in sections["Cuti Sakit"]
+    assert "Berlaku untuk: PNS, CPNS dan PPPK" in sections["Cuti Sakit"]
     assert "PPPK" not in sections["Cuti Besar"]
 
 
