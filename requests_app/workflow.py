@@ -456,8 +456,10 @@ def approve_request(req, *, by, note=""):
         letter = numbering.create_letter(req, signer=by, issued_at=now)
         event = _record(req, by=by, action=Action.APPROVED, from_status=from_status, note=note,
                         public_note=_("Disetujui. Surat sedang dibuat."))
-        _queue_letter(letter)
+        # The "disetujui" e-mail first: on-commit hooks run in order, and where Celery runs eagerly (make run)
+        # the letter task would otherwise issue the letter, and send its e-mail, before this one left.
         _notify(req, event)
+        _queue_letter(letter)
     return req
 
 

@@ -202,6 +202,15 @@ def test_the_leave_step_shows_the_annual_balance_before_submitting(client, appli
     html = client.get(apply_url("izin-cuti")).content.decode()
     assert "Sisa cuti tahunan 2026 yang masih dapat diajukan: <strong>9 hari kerja</strong>" in html
     assert "Cuti Tahunan" in html and "Cuti Besar" in html
+    assert "dikurangi" not in html  # nothing in process: the table's "Sisa" is the same 9
+
+
+def test_the_balance_explains_a_figure_lower_than_the_tables_sisa(client, applicant, atasan, on_monday):
+    make_leave_request(applicant, "tahunan", dt.date(2026, 2, 23), dt.date(2026, 2, 25), status="in_review")
+    client.force_login(applicant)
+    html = client.get(apply_url("izin-cuti")).content.decode()
+    assert "yang masih dapat diajukan: <strong>9 hari kerja</strong>" in html
+    assert "(sisa 12 dikurangi 3 hari pada permohonan yang masih diproses)" in html
 
 
 def test_annual_leave_from_details_to_the_atasan(client, applicant, atasan, on_monday, django_capture_on_commit_callbacks):

@@ -357,6 +357,17 @@ def test_letter_issued_mail_links_the_letter_and_the_survey(people, django_captu
     assert f"/survei/permohonan/{req.code}/" in body
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits, as in `make run`
+def test_the_approval_mail_leaves_before_the_letter_is_made(people, mailoutbox):
+    """Where Celery runs eagerly the letter task runs inside the approval's on-commit hooks: the applicant must
+    not read "Surat Terbit" and then "Disetujui, surat sedang dibuat"."""
+    req = build("verified", people)
+    workflow.approve_request(req, by=people["signer"])
+    assert ServiceRequest.objects.get(pk=req.pk).status == S.LETTER_ISSUED
+    subjects = [message.subject for message in mailoutbox]
+    assert len(subjects) == 2 and "Disetujui" in subjects[0] and "Surat Terbit" in subjects[1], subjects
+
+
 def test_a_late_failure_never_undoes_an_issued_letter(people):
     req = build("verified", people)
     workflow.approve_request(req, by=people["signer"])
