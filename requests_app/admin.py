@@ -30,7 +30,7 @@ from pelayanan.models import User
 from pelayanan.text import sentence
 
 from . import admin_letters, calendar, workflow  # admin_letters: Letter/LetterTemplate admins and letter actions
-from .forms import CODE_RE, FORMS_BY_KIND
+from .forms import CODE_RE, FORMS_BY_KIND, normalise_request_code
 from .models import (
     CODE_ALPHABET,
     Holiday,
@@ -151,6 +151,24 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assigned_to=request.user)
         if self.value() == "belum":
             return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    """In process, split by the file check: what a signing official can decide now, and what still waits
+    for its officer (both carry the status "Diverifikasi/Diproses")."""
+
+    title = gettext_lazy("pemeriksaan berkas")
+    parameter_name = "berkas"
+
+    def lookups(self, request, model_admin):
+        return [("siap", _("Terverifikasi, siap diputuskan")), ("belum", _("Belum diverifikasi"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "siap":
+            return queryset.filter(status=Status.IN_REVIEW, verified_by__isnull=False)
+        if self.value() == "belum":
+            return queryset.filter(status=Status.IN_REVIEW, verified_by__isnull=True)
         return queryset
 
 
@@ -411,7 +429,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
         return QueueChangeList
 
     def get_list_filter(self, request):
-        filters = [QueueStatusFilter, DueFilter, AssigneeFilter, ("service", ServiceFilter)]
+        filters = [QueueStatusFilter, VerificationFilter, DueFilter, AssigneeFilter, ("service", ServiceFilter)]
         if sees_all_units(request.user):
             filters.append(("service__unit", admin.RelatedFieldListFilter))
         return filters
@@ -428,7 +446,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
         digits = identity.digits_only(term)
         if digits.isdigit() and len(digits) in (16, 18):
             return queryset.filter(Q(applicant__nik=digits) | Q(applicant__nip=digits)), False
-        code = term.upper().replace(" ", "")
+        code = normalise_request_code(term)  # also as typed without its dashes
         if CODE_RE.match(code):
             return queryset.filter(code=code), False
         # Tracking codes are stored in capitals: LIKE, not ILIKE. Names have no digits, codes always do.

@@ -75,12 +75,18 @@ def _record(req, *, by, action, from_status, note="", public_note=""):
     )
 
 
+HEADLINE_ACTIONS = (Action.VERIFIED, Action.SUPERVISOR_DECIDED)
+
+
 def status_context(req, event) -> dict:
     """What the applicant's e-mail about a change says (templates/emails/request-status-*)."""
     ctx = {
         "service_request": req,
         "event": event,
         "status": req.get_status_display(),
+        # The subject names what happened when the status alone would not tell it: a verification keeps
+        # "Diverifikasi/Diproses", and the atasan's yes sends a leave request back to "Diajukan".
+        "headline": event.get_action_display() if event.action in HEADLINE_ACTIONS else req.get_status_display(),
         "detail_url": settings.SITE_URL + reverse("requests_app:detail", args=[req.code]),
     }
     if event.action in (Action.SUBMITTED, Action.ASSISTED):
@@ -335,9 +341,12 @@ def consider_leave(req, *, by, decision, note=""):
             req.finished_at = req.decided_at = timezone.now()
             fields += ["rejection_reason", "finished_at", "decided_at"]
         req.save(update_fields=fields)
+        outcome = Decision(decision).label
+        if decision == Decision.APPROVED:
+            outcome = _("Disetujui atasan langsung; permohonan diteruskan ke petugas BKPSDM")
         event = _record(
             req, by=by, action=Action.SUPERVISOR_DECIDED, from_status=from_status,
-            public_note=f"{Decision(decision).label}. {note}".strip(),
+            public_note=f"{outcome}. {note}".strip(),
         )
         _notify(req, event)
     return req

@@ -134,6 +134,23 @@ def test_filters_overdue_due_today_mine_unassigned_and_status(client, officer, q
     assert q["done"].code in everything and q["draft"].code not in everything
 
 
+def test_filter_what_can_be_decided_now(client, officer, queue):
+    """Both "taken" and "verified" requests show the status Diverifikasi/Diproses; the official needs the second."""
+    ServiceRequest.objects.filter(pk=queue["later"].pk).update(assigned_to=officer, status=S.IN_REVIEW,
+                                                                verified_by=officer)
+    ServiceRequest.objects.filter(pk=queue["today"].pk).update(assigned_to=officer, status=S.IN_REVIEW)
+    client.force_login(officer)
+    assert row_codes(client.get(CHANGELIST, {"berkas": "siap"})) == [queue["later"].code]
+    assert row_codes(client.get(CHANGELIST, {"berkas": "belum"})) == [queue["today"].code]
+    assert "Terverifikasi, siap diputuskan" in client.get(CHANGELIST).content.decode()
+
+
+def test_a_code_typed_without_dashes_finds_the_request(client, officer, queue):
+    client.force_login(officer)
+    typed = queue["late"].code.replace("-", "").lower()
+    assert row_codes(client.get(CHANGELIST, {"q": typed})) == [queue["late"].code]
+
+
 def test_filter_by_service_and_unit(client, officer, supervisor, applicant, units, queue):
     kpe = make_request(applicant, service="kartu-pegawai")
     client.force_login(officer)

@@ -283,6 +283,24 @@ def test_leave_chain_goes_through_the_atasan_first(people):
     assert req.status == S.SUBMITTED and req.supervisor_decision == "approved"
 
 
+def test_mails_name_what_happened_when_the_status_alone_would_not(people, django_capture_on_commit_callbacks,
+                                                                    mailoutbox):
+    req = workflow.submit_request(_leave_request(people, status=S.DRAFT), by=people["applicant"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.consider_leave(req, by=people["atasan"], decision="approved")
+    # Back to "Diajukan" for the agency's officers: the mail says the atasan agreed and where it went.
+    assert mailoutbox[-1].subject == f"Permohonan {req.code}: Pertimbangan atasan langsung"
+    assert "kini berstatus: Diajukan." in mailoutbox[-1].body
+    assert "Disetujui atasan langsung; permohonan diteruskan ke petugas BKPSDM." in mailoutbox[-1].body
+
+    other = build("in_review", people)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.verify_request(other, by=other.assigned_to)
+    # Verifying keeps "Diverifikasi/Diproses": the subject is not a copy of the "ditangani petugas" one.
+    assert mailoutbox[-1].subject == f"Permohonan {other.code}: Berkas diverifikasi"
+    assert "menunggu keputusan pejabat" in mailoutbox[-1].body
+
+
 def test_a_note_ending_with_a_degree_keeps_one_full_stop(people):
     people["atasan"].full_name = "Drs. Bambang Sitorus, M.Pd."
     people["atasan"].save()
