@@ -70,7 +70,8 @@ def bar_chart(title, categories, series, *, reference=None, reference_label="") 
     for i in range(5):
         tick = step * i
         chart.ticks.append((round(y_of(tick), 1), _number(tick)))
-    every = max(1, math.ceil(len(categories) / 12))
+    # At most six labels ("Des 25", "Feb 26", ...): a phone scales the chart to a third, and twelve ran together.
+    every = max(1, math.ceil(len(categories) / 6))
     for index, category in enumerate(categories):
         x0 = chart.left + slot * index + slot * 0.1
         if index % every == 0:

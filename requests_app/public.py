@@ -316,7 +316,10 @@ def opening_hours(request):
 # ---- transparency ------------------------------------------------------------------------------------------------
 
 class MonthField(forms.CharField):
-    default_error_messages = {"invalid": gettext_lazy("Tulis bulan dengan format TTTT-BB, mis. 2026-01.")}
+    default_error_messages = {
+        "invalid": gettext_lazy("Tulis bulan dengan format TTTT-BB, mis. 2026-01."),
+        "too_early": gettext_lazy("Bulan paling awal Januari 2000 (2000-01)."),
+    }
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -327,7 +330,7 @@ class MonthField(forms.CharField):
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if day.year < 2000:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            raise forms.ValidationError(self.error_messages["too_early"], code="too_early")
         return day
 
 
@@ -348,7 +351,9 @@ class TransparencyFilterForm(forms.Form):
         data = super().clean()
         start = data.get("start") or self.default_start
         end = data.get("end") or self.default_end
-        if start > end:
+        if start > end and not data.get("end"):  # only a start was given, after this month
+            self.add_error("start", _("Bulan awal paling lambat %(month)s.") % {"month": _month_label(end)})
+        elif start > end:
             self.add_error("end", _("Bulan akhir harus sama dengan atau setelah bulan awal."))
         elif len(stats.months(start, end)) > MAX_MONTHS:
             self.add_error("start", _("Rentang paling panjang %(n)s bulan.") % {"n": MAX_MONTHS})
@@ -460,7 +465,8 @@ def transparency(request):
         query = request.GET.urlencode() if filter_form.is_valid() else ""
         return {
             "form": filter_form, "blocks": blocks, "data": data, "first_label": _month_label(first), "last_label": _month_label(last),
-            "min_count": stats.MIN_COUNT, "columns": [(c, COLUMN_DOCS[c]) for c in stats.COLUMNS], "query": query,
+            "min_count": stats.MIN_COUNT, "below": stats.MIN_COUNT - 1,
+            "columns": [(c, COLUMN_DOCS[c]) for c in stats.COLUMNS], "query": query,
         }
 
     return _page(request, parts, title=_("Transparansi Kinerja Layanan"), template="requests_app/public/transparency.html",
@@ -471,6 +477,9 @@ def transparency(request):
 def _open_data(request, build):
     form = _transparency_filter(request)
     if form.is_bound and not form.is_valid():
+        if build is _json:  # a program reading the JSON gets its errors as JSON, by parameter
+            return JsonResponse({"errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()}},
+                                status=400, json_dumps_params={"ensure_ascii": False})
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     service, first, last = form.period()

@@ -124,7 +124,8 @@ def test_dashboard_shows_the_figures_and_withholds_small_ones(client, fixture_20
     feb = cells(html, SKK, "2026-02")
     for column in ("received", "completed", "median_working_days", "p90_working_days", "completed_within_sla_pct"):
         assert feb[column].startswith("—"), column
-    assert "kurang dari 5 permohonan" in html  # the explanation of the dash
+    assert "jumlah antara 1 dan 4 tidak ditampilkan" in html  # the explanation of the dash
+    assert "Angka 0 berarti memang tidak ada." in html
     assert html.count('<svg class="chart"') == 2 * Service.objects.active().count()
     assert "Data terbuka" in html and "completed_within_sla_pct" in html
 
@@ -160,13 +161,19 @@ def test_bad_filters_are_explained_and_the_page_still_works(client):
     assert "Bulan akhir harus sama dengan atau setelah bulan awal" in reversed_period
     too_long = client.get("/transparansi/", {"start": "2020-01", "end": "2026-01"}).content.decode()
     assert "Rentang paling panjang 36 bulan" in too_long
+    # Only a start, after this month: the start is wrong, not an end the visitor never typed.
+    future = client.get("/transparansi/", {"start": "2030-01"}).content.decode()
+    assert "Bulan awal paling lambat" in future and "Bulan akhir harus" not in future
+    ancient = client.get("/transparansi/", {"start": "1900-01"}).content.decode()
+    assert "Bulan paling awal Januari 2000" in ancient and "Tulis bulan dengan format" not in ancient
 
 
 def test_open_data_rejects_bad_filters_with_400(client):
     assert client.get("/transparansi/data.csv", {"start": "2026-13"}).status_code == 400
     response = client.get("/transparansi/data.json", {"service": "tidak-ada"})
     assert response.status_code == 400
-    assert "Layanan tidak ditemukan" in response.content.decode()
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"errors": {"service": ["Layanan tidak ditemukan. Pilih layanan dari daftar."]}}
 
 
 def test_csv_and_json_match_the_page(client, fixture_2026):
