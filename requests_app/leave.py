@@ -383,12 +383,13 @@ class LeaveCheck:
 
 
 def check_request(user, policy: LeavePolicy, start: dt.date, end: dt.date, *, today: dt.date | None = None,
-                  exclude_request=None, hajj: bool = False) -> LeaveCheck:
+                  exclude_request=None, hajj: bool = False, due: dt.date | None = None) -> LeaveCheck:
     """Check a leave request against the rules; messages are Indonesian and state the rule.
 
     `exclude_request` (a ServiceRequest or pk) is left out of the overlap and balance checks, for a request
     being edited or decided. `hajj=True` says a cuti besar is for the first pilgrimage to Mecca, which lifts
-    the 5-year service requirement.
+    the 5-year service requirement. `due`: the date the agency's time limit ends for this request (for a
+    draft, as if sent today), to warn when the leave would start before the letter may be ready.
     """
     today = today or timezone.localdate()
     result = LeaveCheck(unit=policy.unit)
@@ -441,6 +442,10 @@ def check_request(user, policy: LeavePolicy, start: dt.date, end: dt.date, *, to
                                  "cuti tidak dihitung sebagai masa kerja."))
 
     _check_overlap(result, user, start, end, exclude_request)
+    if due is not None and today <= start < due:
+        result.warnings.append(_("Cuti dimulai %(start)s, sebelum batas waktu layanan (%(due)s): surat izin mungkin "
+                                 "belum terbit saat cuti dimulai. Ajukan lebih awal bila bisa, atau hubungi BKPSDM bila "
+                                 "mendesak.") % {"start": _d(start), "due": _d(due)})
     return result
 
 

@@ -107,8 +107,11 @@ def _leave_summary(req):
     """Length, non-working days in the period and the annual-leave position, for the review and detail pages."""
     if not (req.leave_policy_id and req.start_date and req.end_date):
         return None
+    due = None
+    if not req.is_finished:  # the date the time limit ends; for a draft, as if it were sent today
+        due = req.due_date or calendar.add_working_days(timezone.localdate(), req.service.sla_days)
     check = leave.check_request(req.applicant, req.leave_policy, req.start_date, req.end_date, exclude_request=req,
-                                hajj=bool(req.details.get("hajj")))
+                                hajj=bool(req.details.get("hajj")), due=due)
     return {
         "check": check,
         "length": check.length,

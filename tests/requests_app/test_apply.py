@@ -316,6 +316,21 @@ def test_one_cannot_be_ones_own_atasan(client, atasan, on_monday):
     assert not ServiceRequest.objects.exists()
 
 
+def test_leave_starting_before_the_time_limit_ends_is_warned(client, applicant, atasan, on_monday):
+    """Monday 2 February; izin cuti takes up to 5 working days (to Monday 9 February): a leave from Wednesday
+    4 February may start before its letter is out. Warned, kept, and shown again on the check-answers page."""
+    client.force_login(applicant)
+    response = client.post(apply_url("izin-cuti"), leave_data(atasan, start="2026-02-04", end="2026-02-05"), follow=True)
+    warning = "Cuti dimulai 4 Februari 2026, sebelum batas waktu layanan (9 Februari 2026)"
+    assert warning in response.content.decode()
+    req = ServiceRequest.objects.get()
+    assert warning in client.get(reverse("requests_app:apply_review", args=[req.code])).content.decode()
+    # Starting on the day the time limit ends is fine.
+    client.post(apply_url("izin-cuti"), leave_data(atasan, start="2026-02-09", end="2026-02-10"))
+    later = ServiceRequest.objects.exclude(pk=req.pk).get()
+    assert "batas waktu layanan" not in client.get(reverse("requests_app:apply_review", args=[later.code])).content.decode()
+
+
 def test_leave_warnings_are_shown_as_messages_and_do_not_block(client, applicant, atasan, on_monday):
     client.force_login(applicant)
     response = client.post(apply_url("izin-cuti"), leave_data(atasan, policy_code="cltn", start="2026-03-02",

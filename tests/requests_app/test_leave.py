@@ -296,6 +296,20 @@ def test_leave_cannot_start_in_the_past_but_may_start_today(pns):
     assert leave.check_request(pns, policy("pns", "tahunan"), D(2026, 3, 2), D(2026, 3, 3)).ok
 
 
+def test_a_leave_starting_before_the_time_limit_ends_is_warned_not_refused(pns):
+    # Today is Monday 2 March 2026; the time limit would end on Monday 9 March.
+    early = leave.check_request(pns, policy("pns", "tahunan"), D(2026, 3, 4), D(2026, 3, 5), due=D(2026, 3, 9))
+    assert early.ok
+    assert early.warnings == ["Cuti dimulai 4 Maret 2026, sebelum batas waktu layanan (9 Maret 2026): surat izin mungkin "
+                              "belum terbit saat cuti dimulai. Ajukan lebih awal bila bisa, atau hubungi BKPSDM bila "
+                              "mendesak."]
+    later = leave.check_request(pns, policy("pns", "tahunan"), D(2026, 3, 9), D(2026, 3, 10), due=D(2026, 3, 9))
+    assert later.ok and later.warnings == []
+    # Sick leave written after the fact: no warning about a start already past.
+    sick = leave.check_request(pns, policy("pns", "sakit"), D(2026, 2, 26), D(2026, 2, 27), due=D(2026, 3, 9))
+    assert not any("batas waktu layanan" in w for w in sick.warnings)
+
+
 def test_sick_leave_may_be_backdated_14_days(pns):
     sick = policy("pns", "sakit")
     assert leave.check_request(pns, sick, D(2026, 2, 16), D(2026, 3, 1)).ok
