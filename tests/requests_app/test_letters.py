@@ -484,6 +484,29 @@ def test_regenerate_action_for_the_request_queue(rf, applicant, signer_pejabat, 
 
 
 @pytest.mark.django_db
+def test_the_request_page_links_the_letter_and_offers_to_revoke_it(client, applicant, officer, signer_pejabat,
+                                                                   django_capture_on_commit_callbacks):
+    req = make_approved_request(applicant, signer_pejabat)
+    letter = issue(req, django_capture_on_commit_callbacks)
+    page_url = reverse("admin:requests_app_servicerequest_change", args=[req.pk])
+    client.force_login(signer_pejabat)
+    page = client.get(page_url).text
+    for link in (reverse("requests_app:letter_pdf", args=[req.code]),
+                 reverse("requests_app:verify", args=[letter.verification_code]),
+                 reverse("admin:requests_app_letter_change", args=[letter.pk])):
+        assert f'href="{link}"' in page, link
+    assert 'value="revoke_letter_action"' in page
+    # The button's form is the queue's action for this one request: it leads to the page asking for a reason.
+    changelist = reverse("admin:requests_app_servicerequest_changelist") + "?status=semua"
+    confirm = client.post(changelist, {"action": "revoke_letter_action", "index": "0", "_selected_action": str(req.pk)})
+    assert confirm.status_code == 200 and req.code in confirm.text and 'name="reason"' in confirm.text
+    # An officer without the signing right sees the links, not the button.
+    client.force_login(officer)
+    page = client.get(page_url).text
+    assert reverse("requests_app:letter_pdf", args=[req.code]) in page and "revoke_letter_action" not in page
+
+
+@pytest.mark.django_db
 def test_revoke_from_the_request_queue(client, applicant, signer_pejabat, django_capture_on_commit_callbacks):
     req = make_approved_request(applicant, signer_pejabat)
     letter = issue(req, django_capture_on_commit_callbacks)
