@@ -56,11 +56,11 @@ def test_a_long_lowercase_passphrase_with_spaces_is_accepted():
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("kopi-susu", "Kata sandi terlalu pendek. Harus mengandung setidaknya 10 karakter."),
+        ("kopi-susu", "Kata sandi ini terlalu pendek: paling sedikit 10 karakter."),
         ("x7" * 64 + "z", "Kata sandi paling panjang 128 karakter."),
-        ("qwertyuiop", "Kata sandi ini terlalu umum."),
-        ("8273645190", "Kata sandi ini seluruhnya terdiri dari angka."),
-        ("rina.marpaung", "Kata sandi terlalu mirip dengan alamat e-mail."),
+        ("qwertyuiop", "Kata sandi ini terlalu umum dan mudah ditebak."),
+        ("8273645190", "Kata sandi ini hanya berisi angka."),
+        ("rina.marpaung", "Kata sandi terlalu mirip dengan alamat e-mail Anda."),
     ],
 )
 def test_passwords_are_refused_for_length_commonness_digits_only_or_similarity(password, message):
@@ -72,7 +72,7 @@ def test_passwords_are_refused_for_length_commonness_digits_only_or_similarity(p
 
 def test_the_password_help_text_states_both_bounds():
     texts = password_validators_help_texts()
-    assert "Kata sandi Anda harus memuat setidaknya 10 karakter." in texts
+    assert "Kata sandi paling sedikit 10 karakter." in texts
     assert "Kata sandi paling panjang 128 karakter." in texts
 
 
