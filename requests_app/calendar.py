@@ -37,6 +37,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import translation
 from holidays.constants import GOVERNMENT, PUBLIC
 
 from .models import Holiday
@@ -55,11 +56,11 @@ _local = threading.local()  # .pending: on-commit callbacks of this thread's unc
 
 
 @lru_cache(maxsize=64)
-def _package_year(year: int) -> dict[dt.date, tuple[str, str]]:
+def _package_year(year: int, language: str = "id") -> dict[dt.date, tuple[str, str]]:
     """What the `holidays` package lists for one year. Fixed for the life of the process (it only changes
-    when the package is upgraded)."""
-    public = holidays.country_holidays(COUNTRY, years=year, categories=(PUBLIC,), language="id")
-    government = holidays.country_holidays(COUNTRY, years=year, categories=(GOVERNMENT,), language="id")
+    when the package is upgraded). Indonesian is the record (letters, snapshots); en_US is for display."""
+    public = holidays.country_holidays(COUNTRY, years=year, categories=(PUBLIC,), language=language)
+    government = holidays.country_holidays(COUNTRY, years=year, categories=(GOVERNMENT,), language=language)
     days: dict[dt.date, tuple[str, str]] = {}
     for day, name in government.items():
         days[day] = (CUTI_BERSAMA, name)
@@ -214,6 +215,22 @@ def working_days_until(today: dt.date, due: dt.date) -> int:
     if due >= today:
         return cal.count(today + ONE_DAY, due)
     return -max(1, cal.count(due + ONE_DAY, today))
+
+
+def display_name(day: dt.date, name: str) -> str:
+    """A non-working day's name for a page in the active language: on an English page the `holidays`
+    package's English name, when `name` is the package's own Indonesian one. Names staff entered (a cuti
+    bersama decree, an office closure) and every letter stay as written."""
+    if not (translation.get_language() or "").startswith("en"):
+        return name
+    if _package_year(day.year).get(day, ("", ""))[1] != name:
+        return name
+    return _package_year(day.year, "en_US").get(day, ("", name))[1]
+
+
+def displayed(days: dict[dt.date, tuple[str, str]]) -> dict[dt.date, tuple[str, str]]:
+    """non_working_days() with each name as display_name() gives it."""
+    return {day: (kind, display_name(day, name)) for day, (kind, name) in days.items()}
 
 
 def snapshot(start: dt.date, end: dt.date) -> list[dict]:

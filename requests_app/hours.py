@@ -59,11 +59,12 @@ def weekly_slots(point: ServicePoint) -> dict[int, tuple]:
 
 
 def closing_days(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """{date: name} of the holidays, cuti bersama and closures between start and end (inclusive).
+    """{date: name} of the holidays, cuti bersama and closures between start and end (inclusive), named in the
+    page's language (calendar.display_name).
 
     A holiday on a Saturday closes the weekend service too (e.g. Idulfitri, Saturday 21 March 2026).
     """
-    return {day: name for day, (_kind, name) in calendar.non_working_days(start, end).items()}
+    return {day: name for day, (_kind, name) in calendar.displayed(calendar.non_working_days(start, end)).items()}
 
 
 def day_schedule(day: dt.date, week: dict[int, tuple], exceptions: list, closed: dict[dt.date, str]) -> DaySchedule:

@@ -273,7 +273,7 @@ def _hours_data(today):
     """Everything the hours page shows for `today`, as plain picklable data."""
     points = list(ServicePoint.objects.prefetch_related("hours"))
     ahead = hours.schedules(points, today, max(UPCOMING_DAYS, CHANGES_WEEKS * 7))
-    year_days = calendar.non_working_days(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+    year_days = calendar.displayed(calendar.non_working_days(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)))
     kinds = dict(Holiday.Kind.choices)
     data = {"points": [], "holidays": [
         {"date": day, "kind": str(kinds.get(kind, kind)), "name": name, "past": day < today}

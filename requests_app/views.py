@@ -116,7 +116,7 @@ def _leave_summary(req):
         "check": check,
         "length": check.length,
         "unit": check.unit_label,
-        "closed_days": calendar.non_working_days(req.start_date, req.end_date),
+        "closed_days": calendar.displayed(calendar.non_working_days(req.start_date, req.end_date)),
         "balance": check.balance or leave.annual_balance(req.applicant, req.start_date.year, exclude_request=req),
     }
 
@@ -239,7 +239,7 @@ def leave_length(request, slug):
     policy, start, end = (form.cleaned_data[k] for k in ("leave_policy", "start_date", "end_date"))
     text = _("Lama cuti: %(length)s %(unit)s.") % {
         "length": leave.leave_length(policy, start, end), "unit": leave.unit_label(policy.unit)}
-    closed = calendar.non_working_days(start, end)
+    closed = calendar.displayed(calendar.non_working_days(start, end))
     if closed and policy.unit == policy.Unit.WORKING_DAYS:
         days = "; ".join(f"{date_format(day, 'j F Y')} ({name})" for day, (_kind, name) in closed.items())
         text += " " + _("Hari libur dan cuti bersama tidak dihitung: %(days)s.") % {"days": days}

@@ -154,6 +154,17 @@ def test_hours_page_says_no_change_only_when_there_is_none(client, point):
     assert "Sabtu, 5 September 2026 : 08.00–15.00 — Layanan diperpanjang" in page
 
 
+def test_the_english_page_names_national_holidays_in_english_and_keeps_staff_entries(client, point):
+    Holiday.objects.create(date=dt.date(2026, 4, 22), kind=Holiday.Kind.REGIONAL, name="Hari Jadi Kota Medan (contoh)")
+    with time_machine.travel(wib(2026, 4, 13, 9, 0), tick=False):
+        english = text(client.get("/jam-layanan/", headers={"accept-language": "en"}))
+        indonesian = text(client.get("/jam-layanan/", headers={"accept-language": "id"}))
+    assert "Friday, 3 April 2026" in english and "Good Friday" in english
+    assert "Friday, 1 May 2026 National holiday International Labor Day" in english
+    assert "Hari Jadi Kota Medan (contoh)" in english  # entered by staff: shown as written
+    assert "Wafat Yesus Kristus" in indonesian and "Good Friday" not in indonesian
+
+
 def test_hours_page_shows_an_edit_at_once(client, point):
     with time_machine.travel(wib(2026, 4, 13, 9, 0), tick=False):
         client.get("/jam-layanan/")
