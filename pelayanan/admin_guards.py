@@ -1,7 +1,8 @@
 """Crafted changelist requests get an answer, not a server error (Django 5.2 raises on both of these).
 
 - An action POST whose selected ids are not ids of the model ("abc", "%00"): Django filters with them and the
-  ValueError escapes. Here the action is refused with a message, as when nothing is selected.
+  ValueError escapes. Here the action is refused with a message, as when nothing is selected; so is one whose
+  ids are all of rows the list does not show (which Django runs on an empty selection).
 - A date-hierarchy link at the end of the calendar (?date__year=9999, or a year too large for a date):
   Django computes the day after and the OverflowError/ValueError escapes. Here it is an invalid lookup,
   which the admin answers with its usual "?e=1" page.
@@ -39,13 +40,20 @@ class HardenedAdminMixin:
 
     def response_action(self, request, queryset):
         pk = self.model._meta.pk
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         try:
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            for value in selected:
                 pk.to_python(value)
         except ValidationError:
             self.message_user(request, _("Pilihan tidak dikenali. Muat ulang daftar, pilih baris lalu coba lagi."),
                               messages.WARNING)
             return None  # the changelist redirects back to itself
+        if selected and not request.POST.get("select_across") == "1" and not queryset.filter(pk__in=selected).exists():
+            # Ids of rows this list does not show (another unit's, finished meanwhile, deleted, made up): Django
+            # would run the action on nothing, and an action with a confirmation page showed an empty one.
+            self.message_user(request, _("Baris yang dipilih tidak ada dalam daftar ini (mungkin sudah berubah). "
+                                         "Muat ulang daftar, pilih baris lalu coba lagi."), messages.WARNING)
+            return None
         return super().response_action(request, queryset)
 
 
