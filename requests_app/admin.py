@@ -305,6 +305,8 @@ def detail_rows(req):
     fields = form_class.base_fields if form_class else {}
     rows = []
     for key, value in (req.details or {}).items():
+        if value is False:  # an unticked box (e.g. "cuti besar untuk haji pertama" on annual leave) says nothing
+            continue
         label = fields[key].label if key in fields else key.replace("_", " ").capitalize()
         rows.append((label, value))
     return rows
@@ -628,6 +630,8 @@ class ServiceRequestAdmin(admin.ModelAdmin):
             "documents": documents,
             "letter": getattr(obj, "letter", None),
             "is_overdue": obj.is_overdue(),
+            "days_left": self.days_left(obj),
+            "sla_days": obj.service.sla_days,
         }
 
     def transition_view(self, request, object_id, name):

@@ -292,6 +292,14 @@ class ServiceRequest(models.Model):
         """Filed at the counter by an officer on the applicant's behalf."""
         return self.filed_by_id is not None and self.filed_by_id != self.applicant_id
 
+    @property
+    def finished_on_time(self):
+        """True or False once a letter is issued or the request rejected (finished on or before the due date,
+        as the transparency figures count it, in WIB); None otherwise."""
+        if self.status not in (self.Status.LETTER_ISSUED, self.Status.REJECTED) or not (self.due_date and self.finished_at):
+            return None
+        return timezone.localdate(self.finished_at) <= self.due_date
+
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
         return bool(self.due_date and not self.is_finished and not self.paused_at and self.status != self.Status.DRAFT and self.due_date < today)

@@ -117,7 +117,8 @@ def _leave_summary(req):
         "length": check.length,
         "unit": check.unit_label,
         "closed_days": calendar.displayed(calendar.non_working_days(req.start_date, req.end_date)),
-        "balance": check.balance or leave.annual_balance(req.applicant, req.start_date.year, exclude_request=req),
+        # Only cuti tahunan draws on the annual balance; for a sick or maternity leave the table was noise.
+        "balance": check.balance,
     }
 
 

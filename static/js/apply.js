@@ -30,6 +30,11 @@
   if (!preview || !start || !end || !form.dataset.lengthUrl) {
     return;
   }
+  // The length belongs next to the dates it is computed from, not at the foot of a long form.
+  var endField = end.closest(".mb-3");
+  if (endField) {
+    endField.after(preview);
+  }
   var latest = 0;
   var updateLength = function () {
     if (!select.value || !start.value || !end.value) {

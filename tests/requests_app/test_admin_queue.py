@@ -323,6 +323,23 @@ def test_request_page_shows_applicant_details_documents_and_timeline(client, off
     assert 'name="events-__prefix__-' not in html
 
 
+def test_request_page_states_the_time_left_and_whether_it_finished_on_time(client, officer, queue):
+    client.force_login(officer)
+    # Today is Wednesday 10 June 2026; Tuesday 16 June is a holiday.
+    later = client.get(change_url(queue["later"])).content.decode()
+    assert "batas waktu 17 Juni 2026" in later and "(sisa 4 hari kerja)" in later
+    assert "Standar waktu layanan: 3 hari kerja." in later
+    late = client.get(change_url(queue["late"])).content.decode()
+    assert "terlambat" in late and "lewat 2 hari" in late
+    paused = client.get(change_url(queue["paused"])).content.decode()
+    assert "dijeda selama pemohon memperbaiki berkas" in paused and "sisa" not in paused.split("request-state")[1][:400]
+    done = queue["done"]  # issued on time? finished_at is set below, one day before its due date
+    ServiceRequest.objects.filter(pk=done.pk).update(finished_at=dt.datetime(2026, 5, 1, 10, 0, tzinfo=WIB))
+    assert "Selesai tepat waktu." in client.get(change_url(done)).content.decode()
+    ServiceRequest.objects.filter(pk=done.pk).update(finished_at=dt.datetime(2026, 5, 5, 10, 0, tzinfo=WIB))
+    assert "Selesai melewati batas waktu." in client.get(change_url(done)).content.decode()
+
+
 def test_request_page_offers_the_buttons_this_user_may_use(client, officer, other_officer, signer, queue):
     req = queue["later"]
     client.force_login(officer)
@@ -463,10 +480,12 @@ def test_request_page_shows_the_leave_details(client, supervisor, applicant, ata
         start_date=dt.date(2026, 8, 12), end_date=dt.date(2026, 8, 18), duration=4, duration_unit="working_days",
         calendar_snapshot=[{"date": "2026-08-17", "kind": "national", "name": "Hari Kemerdekaan Republik Indonesia"}],
         supervisor=atasan, supervisor_decision="approved",
-        details={"reason": "Urusan keluarga", "address": "Jl. Gatot Subroto No. 1, Medan", "phone": "081234567890"},
+        details={"reason": "Urusan keluarga", "address": "Jl. Gatot Subroto No. 1, Medan", "phone": "081234567890",
+                 "hajj": False},
     )
     client.force_login(supervisor)
     html = client.get(change_url(req)).content.decode()
     for text in (policy.name, "12 Agustus 2026", "18 Agustus 2026", "4 hari kerja", "17 Agustus 2026: Hari Kemerdekaan",
                  atasan.full_name, "Alasan cuti", "Urusan keluarga", "Alamat selama menjalankan cuti"):
         assert text in html, text
+    assert "haji pertama" not in html  # an unticked box on an annual leave says nothing

@@ -205,6 +205,18 @@ def test_the_leave_step_shows_the_annual_balance_before_submitting(client, appli
     assert "dikurangi" not in html  # nothing in process: the table's "Sisa" is the same 9
 
 
+def test_the_check_answers_page_shows_the_annual_balance_for_annual_leave_only(client, applicant, atasan, on_monday):
+    client.force_login(applicant)
+    for code in ("tahunan", "sakit"):
+        client.post(apply_url("izin-cuti"), leave_data(atasan, policy_code=code, start="2026-02-09", end="2026-02-10"))
+        req = ServiceRequest.objects.get(leave_policy__code=code)
+        html = client.get(reverse("requests_app:apply_review", args=[req.code])).content.decode()
+        assert ("Sisa cuti tahunan 2026" in html) is (code == "tahunan"), code
+        assert "Lama cuti: <strong>2 " in html  # working days for annual leave, calendar days for sick leave
+        assert f'href="{reverse("accounts:profile")}">perbaiki profil</a>' in html
+        req.delete()
+
+
 def test_the_balance_explains_a_figure_lower_than_the_tables_sisa(client, applicant, atasan, on_monday):
     make_leave_request(applicant, "tahunan", dt.date(2026, 2, 23), dt.date(2026, 2, 25), status="in_review")
     client.force_login(applicant)
