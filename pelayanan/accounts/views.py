@@ -60,6 +60,9 @@ def register(request):
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
+            if form.warnings:  # shown after the account exists: say where a typing mistake is put right
+                messages.info(request, _("Bila ada angka yang salah ketik, perbaiki di halaman Profil setelah Anda "
+                                         "masuk; permohonan memakai data profil."))
             # The same page whether the address was new or already had an account (no enumeration).
             return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})

@@ -134,6 +134,8 @@ def test_register_shows_nik_nip_disagreement_as_a_warning_and_still_registers(cl
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert warnings == ["Tanggal lahir di NIK berbeda dengan di NIP. Ini bisa sah, tetapi mohon periksa kembali."]
     assert warnings[0] in response.content.decode()
+    # The account exists by now: the page says where a typing mistake is put right.
+    assert "perbaiki di halaman Profil setelah Anda masuk" in response.content.decode()
 
 
 def test_register_with_an_impossible_nik_shows_the_rule_keeps_the_input_and_creates_nothing(client):
