@@ -1,6 +1,7 @@
 """Filters for the public pages: published figures and Indonesian number formats."""
 
 from django import template
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -24,3 +25,12 @@ def percent(value):
     if value is None:
         return figure(None)
     return f"{number_format(value, decimal_pos=1)}%"
+
+
+@register.filter
+def indonesian(value):
+    """Text staff wrote in Indonesian (service names, steps, requirements), marked lang="id" on a page in
+    another language, so a screen reader reads it with an Indonesian voice. Unchanged on Indonesian pages."""
+    if value in (None, "") or (translation.get_language() or "id").startswith("id"):
+        return value
+    return format_html('<span lang="id">{}</span>', value)
