@@ -211,6 +211,12 @@ def by_unit(start=None, end=None, unit=None, service=None):
     return _grouped(responses(service, unit, start, end), "unit_id")
 
 
+def summary_of_services(service_ids, start, end):
+    """IkmResult over the responses about any of these services between start and end (dates, inclusive),
+    or None: one index for the whole period, from the answers themselves (not an average of monthly ones)."""
+    return _from_row(responses(start=start, end=end).filter(service_id__in=list(service_ids)).aggregate(**_AGGREGATES))
+
+
 MonthlyRow = namedtuple("MonthlyRow", "service_id month respondents ikm category")
 
 

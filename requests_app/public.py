@@ -465,6 +465,7 @@ def transparency(request):
         query = request.GET.urlencode() if filter_form.is_valid() else ""
         return {
             "form": filter_form, "blocks": blocks, "data": data, "first_label": _month_label(first), "last_label": _month_label(last),
+            "totals_grade": _grade(data["totals"].ikm_grade),
             "min_count": stats.MIN_COUNT, "below": stats.MIN_COUNT - 1,
             "columns": [(c, COLUMN_DOCS[c]) for c in stats.COLUMNS], "query": query,
         }

@@ -110,6 +110,13 @@ def test_figures_match_the_hand_computed_month(fixture_2026):
     assert (cuti.received, cuti.completed, cuti.median_working_days, cuti.p90_working_days) == (5, 5, 4.0, 4.0)
     assert cuti.completed_within_sla_pct == 100.0
 
+    # The period as a whole: summed before suppression (February's 4 letters count), then published by the
+    # same rule (one rejection in three months is still withheld). 13 of 15 letters were on time.
+    totals = data["totals"]
+    assert (totals.received, totals.completed, totals.rejected) == (19, 15, None)
+    assert totals.completed_within_sla_pct == 86.7
+    assert totals.median_working_days is not None
+
 
 def test_dashboard_shows_the_figures_and_withholds_small_ones(client, fixture_2026):
     response = client.get("/transparansi/", PERIOD)
@@ -128,6 +135,8 @@ def test_dashboard_shows_the_figures_and_withholds_small_ones(client, fixture_20
     assert "Angka 0 berarti memang tidak ada." in html
     assert html.count('<svg class="chart"') == 2 * Service.objects.active().count()
     assert "Data terbuka" in html and "completed_within_sla_pct" in html
+    assert f"Seluruh {Service.objects.active().count()} layanan, Januari 2026 sampai Maret 2026" in html
+    assert 'data-total="received">19<' in html and 'data-total="completed_within_sla_pct">86,7%<' in html
 
 
 def test_dashboard_shows_no_personal_data(client, fixture_2026, applicant):
@@ -238,7 +247,14 @@ def test_ikm_and_complaints_are_shown_from_five(client, fixture_2026, units):
     assert (feb["ikm"], feb["ikm_grade"], feb["ikm_respondents"]) == (None, None, None)
     assert (feb["complaints_received"], feb["complaints_resolved_on_time"]) == (None, None)
 
-    page = cells(client.get("/transparansi/", PERIOD).content.decode(), SKK, "2026-01")
+    html = client.get("/transparansi/", PERIOD).content.decode()
+    # Over the period: 7 respondents (February's 2 were withheld alone): U1-U5 = 22/7, U6-U9 = 17/7
+    # -> 178/63 x 25 = 70.63 (C); 6 complaints, 4 closed on time.
+    totals = re.search(r'class="mb-5 period-totals".*?</section>', html, re.S).group(0)
+    assert re.search(r'data-total="ikm">70,63 <span class="fs-6">\(C, Kurang baik\)', totals)
+    assert "7 responden" in totals
+    assert 'data-total="complaints_received">6<' in totals and "4 selesai tepat waktu" in totals
+    page = cells(html, SKK, "2026-01")
     assert page["ikm"] == "88,89 (A, Sangat baik)"
     assert page["complaints_received"] == "5" and page["complaints_resolved_on_time"] == "3"
 
