@@ -651,7 +651,7 @@ def test_profile_page_for_an_officer_without_nik(client, officer):
 def test_header_names_the_person_without_front_titles(client, signer):
     client.force_login(signer)  # "Dr. Gita Pejabat, M.Si."
     html = client.get("/").content.decode()
-    assert f'href="{PROFILE}">Gita</a>' in html
+    assert f'href="{PROFILE}">Profil (Gita)</a>' in html
 
 
 def test_verification_page_explains_what_waits_for_verification(client):
