@@ -28,6 +28,11 @@ def test_the_right_code_and_nik_digits_show_status_and_public_timeline(client, a
     assert "Surat Keterangan Aktif Bekerja" in html and "Perlu Perbaikan" in html
     assert "Unggah SK pangkat terbaru." in html and "Perbaikan diminta" in html
     assert "Internal" not in html
+    assert '<p class="mb-0 mt-1">Unggah SK pangkat terbaru.</p>' in html
+    # The officer's note is Indonesian: marked so on the English page, for screen readers.
+    english = client.post(URL, {"code": revised.code, "nik_last4": applicant.nik[-4:]},
+                          headers={"accept-language": "en"}).content.decode()
+    assert '<p class="mb-0 mt-1" lang="id">Unggah SK pangkat terbaru.</p>' in english
 
 
 def test_the_result_never_shows_names_nik_or_documents(client, applicant, revised, officer):
