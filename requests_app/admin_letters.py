@@ -96,10 +96,27 @@ def revoke_letter_action(modeladmin, request, queryset):
 # --- the letter register -------------------------------------------------------------------------------
 
 
+class RevokedFilter(admin.SimpleListFilter):
+    """Django's empty-field filter read "dicabut: Kosong / Tidak kosong"."""
+
+    title = gettext_lazy("pencabutan")
+    parameter_name = "dicabut"
+
+    def lookups(self, request, model_admin):
+        return [("belum", _("Belum dicabut")), ("ya", _("Dicabut"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "belum":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "ya":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
     list_display = ["number", "request_code", "service_name", "holder", "status", "issued_on", "revoked", "pdf"]
-    list_filter = ["status", "year", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = ["status", "year", RevokedFilter]
     list_select_related = ["request__service", "request__applicant"]
     search_fields = ["number", "=verification_code", "request__code", "request__applicant__full_name"]
     search_help_text = gettext_lazy("Cari nomor surat, kode verifikasi, kode lacak atau nama pemohon.")
@@ -230,11 +247,20 @@ class PreviewForm(forms.Form):
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
     form = LetterTemplateForm
-    list_display = ["kind", "updated"]
+    list_display = ["kind", "updated_on"]
     change_form_template = "admin/requests_app/lettertemplate/change_form.html"
 
     def has_delete_permission(self, request, obj=None):
         return False  # every kind needs its wording; letters of a kind without one fall back to "general"
+
+    def has_add_permission(self, request):
+        # One wording per kind (LetterTemplate.kind is unique): nothing to add once every kind has its own.
+        missing = set(Service.Kind.values) - set(LetterTemplate.objects.values_list("kind", flat=True))
+        return bool(missing) and super().has_add_permission(request)
+
+    @admin.display(description=gettext_lazy("terakhir diubah"), ordering="updated")
+    def updated_on(self, obj):
+        return obj.updated
 
     def get_urls(self):
         return [

@@ -369,6 +369,10 @@ def test_revoke_action_asks_for_a_reason_then_revokes(client, applicant, signer_
     letter.refresh_from_db()
     assert letter.revoked_at and letter.revoked_reason == "Data jabatan keliru."
     assert RequestEvent.objects.filter(request=req, action="letter_revoked").count() == 1
+    # The register's filter, in words: revoked or not.
+    assert letter.number in client.get(url, {"dicabut": "ya"}).text
+    assert letter.number not in client.get(url, {"dicabut": "belum"}).text
+    assert "Belum dicabut" in client.get(url).text
 
 
 @pytest.mark.django_db
@@ -388,6 +392,23 @@ def admin_user(db):
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_wording_list_offers_add_only_for_a_kind_without_wording(client, admin_user):
+    from requests_app.models import Service
+
+    client.force_login(admin_user)
+    changelist = reverse("admin:requests_app_lettertemplate_changelist")
+    add = reverse("admin:requests_app_lettertemplate_add")
+    page = client.get(changelist).text
+    assert "Terakhir diubah" in page and "Updated" not in page
+    have = set(LetterTemplate.objects.values_list("kind", flat=True))
+    assert (add in page) is bool(set(Service.Kind.values) - have)
+    for kind in set(Service.Kind.values) - have:
+        LetterTemplate.objects.create(kind=kind, body="Isi.")
+    assert add not in client.get(changelist).text
+    assert client.get(add).status_code == 403
+
+
 def test_wording_form_refuses_broken_templates_in_indonesian(client, admin_user):
     template = LetterTemplate.objects.get(kind="leave")
     url = reverse("admin:requests_app_lettertemplate_change", args=[template.pk])
