@@ -266,6 +266,7 @@ def service_pdf(request, slug):
 # ---- opening hours ---------------------------------------------------------------------------------------------
 
 UPCOMING_DAYS = 21
+NEXT_YEAR_FROM_MONTH = 10  # the hours page lists next year's holidays from October
 CHANGES_WEEKS = 8  # "Perubahan jam layanan": exceptions and holiday closures this far ahead
 
 
@@ -273,12 +274,16 @@ def _hours_data(today):
     """Everything the hours page shows for `today`, as plain picklable data."""
     points = list(ServicePoint.objects.prefetch_related("hours"))
     ahead = hours.schedules(points, today, max(UPCOMING_DAYS, CHANGES_WEEKS * 7))
-    year_days = calendar.displayed(calendar.non_working_days(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)))
     kinds = dict(Holiday.Kind.choices)
-    data = {"points": [], "holidays": [
-        {"date": day, "kind": str(kinds.get(kind, kind)), "name": name, "past": day < today}
-        for day, (kind, name) in year_days.items()
-    ]}
+    # From October the coming year too: people plan January leave and year-end closures before it starts.
+    years = [today.year] + ([today.year + 1] if today.month >= NEXT_YEAR_FROM_MONTH else [])
+    data = {"points": [], "holiday_years": []}
+    for year in years:
+        days = calendar.displayed(calendar.non_working_days(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        data["holiday_years"].append({"year": year, "next": year > today.year, "days": [
+            {"date": day, "kind": str(kinds.get(kind, kind)), "name": name, "past": day < today}
+            for day, (kind, name) in days.items()
+        ]})
     for p in points:
         week = hours.weekly_slots(p)
         data["points"].append({
@@ -306,7 +311,7 @@ def opening_hours(request):
 
     def context():
         points = [{**p, "status": statuses[p["id"]]} for p in data["points"]]
-        return {"points": points, "holidays": data["holidays"], "today": today, "year": today.year,
+        return {"points": points, "holiday_years": data["holiday_years"], "today": today, "year": today.year,
                 "weekend_note": any(slots for p in data["points"] for label, slots in p["week"][5:])}
 
     return _page(request, parts, title=_("Jam Layanan"), template="requests_app/public/hours.html",

@@ -165,6 +165,18 @@ def test_the_english_page_names_national_holidays_in_english_and_keeps_staff_ent
     assert "Wafat Yesus Kristus" in indonesian and "Good Friday" not in indonesian
 
 
+def test_from_october_the_page_also_lists_next_years_holidays(client, point):
+    with time_machine.travel(wib(2026, 11, 28, 9, 0), tick=False):
+        november = text(client.get("/jam-layanan/"))
+    assert "Hari libur nasional dan cuti bersama 2026" in november
+    assert "Hari libur nasional dan cuti bersama 2027" in november
+    assert "Jumat, 1 Januari 2027 Libur nasional Tahun Baru Masehi" in november
+    assert "dapat berubah" in november  # religious holidays of the coming year follow a decree not yet out
+    with time_machine.travel(wib(2026, 4, 13, 9, 0), tick=False):
+        april = text(client.get("/jam-layanan/"))
+    assert "Hari libur nasional dan cuti bersama 2027" not in april
+
+
 def test_hours_page_shows_an_edit_at_once(client, point):
     with time_machine.travel(wib(2026, 4, 13, 9, 0), tick=False):
         client.get("/jam-layanan/")
