@@ -513,6 +513,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
             .aggregate(overdue=Count("due_date", filter=Q(due_date__lt=today)), due_today=Count("due_date", filter=Q(due_date=today)))
         )
         context = {
+            "title": _("Antrean permohonan"),  # not Django's "Pilih permohonan untuk melihat"
             "overdue_count": counts["overdue"],
             "due_today_count": counts["due_today"],
             "can_file_for_applicant": request.user.has_perm(VERIFY),
