@@ -49,6 +49,20 @@ def find_user(value):
     return User.objects.filter(Q(nik=digits) | Q(nip=digits), is_active=True).first()
 
 
+def name_each_required_field(form):
+    """\"Pilih jenis cuti.\", \"Isi tanggal mulai.\" instead of Django's one \"Bidang ini tidak boleh kosong.\" for
+    every empty field (GOV.UK: an error message says what to do with that field). Custom messages stay."""
+    generic = forms.Field.default_error_messages["required"]
+    for field in form.fields.values():
+        if not field.required or field.widget.is_hidden or str(field.error_messages.get("required")) != str(generic):
+            continue
+        label = str(field.label or "")
+        if label[:2] != label[:2].upper():  # "Jenis cuti" -> "jenis cuti"; "NIP atasan" stays
+            label = label[:1].lower() + label[1:]
+        choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(field.widget, forms.CheckboxInput)
+        field.error_messages["required"] = (_("Pilih %(label)s.") if choosing else _("Isi %(label)s.")) % {"label": label}
+
+
 class RequestDetailsForm(forms.Form):
     """Base of step (a). Subclasses define the fields of one kind of service.
 
@@ -69,6 +83,7 @@ class RequestDetailsForm(forms.Form):
             kwargs["initial"] = {**self.initial_from(service_request), **kwargs["initial"]}
         super().__init__(*args, **kwargs)
         self.initial.setdefault("idempotency_key", uuid.uuid4())
+        name_each_required_field(self)
         if service_request is not None:
             del self.fields["idempotency_key"]  # editing an existing request, not creating one
 

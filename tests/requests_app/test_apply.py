@@ -289,6 +289,17 @@ def test_leave_longer_than_the_balance_is_refused_in_plain_indonesian_and_nothin
     assert not ServiceRequest.objects.exists()
 
 
+def test_each_empty_field_says_what_to_do(client, applicant, on_monday):
+    client.force_login(applicant)
+    response = client.post(apply_url("izin-cuti"), {"idempotency_key": str(uuid.uuid4())})
+    errors = response.context["form"].errors
+    assert errors["leave_policy"] == ["Pilih jenis cuti."]
+    assert errors["start_date"] == ["Isi tanggal mulai."]
+    assert errors["reason"] == ["Isi alasan cuti."]
+    assert "Bidang ini tidak boleh kosong." not in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+
+
 def test_leave_starting_in_the_past_is_refused(client, applicant, atasan, on_monday):
     client.force_login(applicant)
     response = client.post(apply_url("izin-cuti"), leave_data(atasan, start="2026-01-26", end="2026-01-27"))
