@@ -308,14 +308,14 @@ def test_leave_starting_in_the_past_is_refused(client, applicant, atasan, on_mon
     assert response.context["form"].errors["start_date"] == [
         "Cuti harus diajukan sebelum dijalankan: tanggal mulai paling awal hari ini, 2 Februari 2026."]
     assert html.count("Cuti harus diajukan sebelum dijalankan") == 2
-    assert '<a href="#id_start_date">Tanggal mulai: Cuti harus diajukan sebelum dijalankan' in html
+    assert '<a href="#id_start_date">Cuti harus diajukan sebelum dijalankan: tanggal mulai paling awal' in html
     assert not ServiceRequest.objects.exists()
 
 
 def test_end_before_start_is_an_error_at_the_end_date(client, applicant, atasan, on_monday):
     client.force_login(applicant)
     html = client.post(apply_url("izin-cuti"), leave_data(atasan, start="2026-02-13", end="2026-02-09")).content.decode()
-    assert 'href="#id_end_date">Tanggal selesai: Tanggal selesai harus sama dengan atau setelah tanggal mulai.' in html
+    assert 'href="#id_end_date">Tanggal selesai harus sama dengan atau setelah tanggal mulai.' in html
     assert not ServiceRequest.objects.exists()
 
 
