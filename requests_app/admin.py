@@ -601,7 +601,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
 
     def request_page_context(self, request, obj):
         templates = {}
-        for tpl in ReplyTemplate.objects.filter(active=True):
+        for tpl in ReplyTemplate.offered_for(obj.service):
             templates.setdefault(tpl.kind, []).append(tpl)
         transitions = []
         units = {obj.service.unit_id, obj.service.unit.parent_id} - {None}
@@ -667,9 +667,17 @@ class ServiceRequestAdmin(admin.ModelAdmin):
 
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "active"]
-    list_filter = ["kind", "active"]
+    list_display = ["title", "kind", "service_names", "active"]
+    list_filter = ["kind", "active", "services"]
     search_fields = ["title", "text"]
+    filter_horizontal = ["services"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("services")
+
+    @admin.display(description=gettext_lazy("layanan"))
+    def service_names(self, obj):
+        return ", ".join(s.name for s in obj.services.all()) or _("Semua layanan")
 
 
 @admin.register(Holiday)

@@ -382,6 +382,10 @@ class ReplyTemplate(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("judul"), max_length=100)
     text = models.TextField(_("isi"))
+    services = models.ManyToManyField(
+        Service, verbose_name=_("layanan"), blank=True, related_name="+",
+        help_text=_("Templat hanya ditawarkan pada permohonan layanan ini. Kosongkan bila berlaku untuk semua layanan."),
+    )
     active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
@@ -391,6 +395,11 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def offered_for(cls, service):
+        """The active templates an officer may pick on a request of this service."""
+        return cls.objects.filter(active=True).filter(models.Q(services=None) | models.Q(services=service)).distinct()
 
 
 class LetterCounter(models.Model):

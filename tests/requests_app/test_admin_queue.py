@@ -471,6 +471,19 @@ def test_service_point_page_has_hours_and_exceptions(client, admin_user):
     assert 'name="hours-TOTAL_FORMS"' in html and 'name="exceptions-TOTAL_FORMS"' in html
 
 
+def test_reply_templates_are_offered_on_the_services_they_fit(queue):
+    """The request page's picker lists ReplyTemplate.offered_for(the request's service)."""
+    skk, leave = Service.objects.get(slug="surat-keterangan-kerja"), Service.objects.get(slug="izin-cuti")
+    for_skk = set(ReplyTemplate.offered_for(skk).values_list("title", flat=True))
+    for_leave = set(ReplyTemplate.offered_for(leave).values_list("title", flat=True))
+    # Seeded scope (migration 0008): an SK template for SK services, a leave-balance one for leave.
+    assert "SK bukan yang terakhir" in for_skk and "SK bukan yang terakhir" not in for_leave
+    assert "Hak cuti tidak mencukupi" in for_leave and "Hak cuti tidak mencukupi" not in for_skk
+    assert "Dokumen tidak terbaca" in for_skk & for_leave  # no services chosen: offered everywhere
+    ReplyTemplate.objects.filter(title="Dokumen tidak terbaca").update(active=False)
+    assert "Dokumen tidak terbaca" not in set(ReplyTemplate.offered_for(skk).values_list("title", flat=True))
+
+
 def test_request_page_shows_the_leave_details(client, supervisor, applicant, atasan):
     from requests_app.models import LeavePolicy
 
