@@ -202,13 +202,18 @@ def requirement_groups(service, requirements):
         return [{"title": "", "applies_to": "", "rows": rows}]
     groups = {}
     for policy in LeavePolicy.objects.filter(active=True).order_by("asn_group", "order"):
-        group = groups.setdefault(policy.code, {"title": policy.name, "asn": []})
+        group = groups.setdefault(policy.code, {"title": policy.name, "asn": [], "years": set()})
         group["asn"].extend(ASN_GROUP_WORDS[policy.asn_group])
+        group["years"].add(policy.min_service_years)
     result = []
     for code, group in groups.items():
+        applies_to = _("Berlaku untuk: %(groups)s") % {"groups": join_words(group["asn"])}
+        if len(group["years"]) == 1 and (years := group["years"].pop()):
+            # e.g. cuti besar: a CPNS is listed, but only 5 years of service open it (leave.py _check_service)
+            applies_to += "; " + _("masa kerja paling sedikit %(n)s tahun") % {"n": years}
         result.append({
             "title": group["title"],
-            "applies_to": _("Berlaku untuk: %(groups)s") % {"groups": join_words(group["asn"])},
+            "applies_to": applies_to,
             "rows": [row for row in rows if row["req"].applies_to(code)],
         })
     return result

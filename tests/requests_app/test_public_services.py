@@ -171,6 +171,7 @@ def test_leave_requirements_are_grouped_by_leave_type(client):
     assert "Tidak ada dokumen yang perlu diunggah" in sections["Cuti Tahunan"]
     assert "Jadwal keberangkatan haji" in sections["Cuti Besar"] and "Bila ada" in sections["Cuti Besar"]
     assert "Berlaku untuk: PNS, CPNS dan PPPK" in sections["Cuti Sakit"]
+    assert "Berlaku untuk: PNS dan CPNS; masa kerja paling sedikit 5 tahun" in sections["Cuti Besar"]
     assert "PPPK" not in sections["Cuti Besar"]
 
 
