@@ -7,12 +7,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pelayanan import identity
 
-from . import calendar, leave, uploads
+from . import leave, uploads
 from .models import LeavePolicy, ServiceRequest
 
 User = get_user_model()
@@ -191,7 +190,7 @@ class LeaveForm(RequestDetailsForm):
         check = leave.check_request(
             self.applicant, policy, start, end, exclude_request=self.service_request,
             hajj=bool(cleaned.get("hajj")) and policy.code == leave.LONG,
-            due=calendar.add_working_days(timezone.localdate(), self.service.sla_days),  # if sent today
+            due=self.service.due_date_if_sent(),  # as if sent today
         )
         for error, field_name in zip(check.errors, check.error_fields, strict=True):
             self.add_error(field_name if field_name in self.fields else None, error)

@@ -143,6 +143,12 @@ class Service(models.Model):
     def is_leave(self):
         return self.kind == self.Kind.LEAVE
 
+    def due_date_if_sent(self, on=None):
+        """The time limit of a request sent on `on` (default today, WIB): sla_days working days after it."""
+        from .calendar import add_working_days
+
+        return add_working_days(on or timezone.localdate(), self.sla_days)
+
 
 class ServiceRequirement(models.Model):
     """A document the applicant must (or may) upload."""

@@ -109,7 +109,7 @@ def _leave_summary(req):
         return None
     due = None
     if not req.is_finished:  # the date the time limit ends; for a draft, as if it were sent today
-        due = req.due_date or calendar.add_working_days(timezone.localdate(), req.service.sla_days)
+        due = req.due_date or req.service.due_date_if_sent()
     check = leave.check_request(req.applicant, req.leave_policy, req.start_date, req.end_date, exclude_request=req,
                                 hajj=bool(req.details.get("hajj")), due=due)
     return {

@@ -229,7 +229,7 @@ def submit_request(req, *, by):
         from_status = req.status
         req.status = Status.WITH_SUPERVISOR if req.service.is_leave else Status.SUBMITTED
         req.submitted_at = now
-        req.due_date = calendar.add_working_days(timezone.localdate(now), req.service.sla_days)
+        req.due_date = req.service.due_date_if_sent(timezone.localdate(now))
         fields = ["status", "submitted_at", "due_date", "updated"]
         if req.service.is_leave:
             req.duration = leave.leave_length(req.leave_policy, req.start_date, req.end_date)
