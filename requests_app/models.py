@@ -433,7 +433,7 @@ class Letter(models.Model):
         ISSUED = "issued", _("Terbit")
         FAILED = "failed", _("Gagal dibuat")
 
-    request = models.OneToOneField(ServiceRequest, on_delete=models.PROTECT, related_name="letter")
+    request = models.OneToOneField(ServiceRequest, verbose_name=_("permohonan"), on_delete=models.PROTECT, related_name="letter")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     number = models.CharField(_("nomor surat"), max_length=80, unique=True)
     classification_code = models.CharField(_("kode klasifikasi"), max_length=30)
@@ -444,11 +444,11 @@ class Letter(models.Model):
     # Copied from the service at approval, like the number: the letter keeps saying what it said when issued.
     on_behalf_of = models.CharField(_("atas nama"), max_length=150, blank=True)
     file = models.FileField(_("berkas PDF"), upload_to=letter_upload_to, blank=True, max_length=200)
-    sha256 = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(_("sidik SHA-256"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("tanggal surat"), default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(_("sedang dibuat sejak"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan pembuatan"), default=0)
+    last_error = models.TextField(_("kesalahan terakhir"), blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
     revoked_reason = models.TextField(_("alasan pencabutan"), blank=True)
 

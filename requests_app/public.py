@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
 from pelayanan.models import OrganisationUnit
@@ -210,7 +210,8 @@ def requirement_groups(service, requirements):
         applies_to = _("Berlaku untuk: %(groups)s") % {"groups": join_words(group["asn"])}
         if len(group["years"]) == 1 and (years := group["years"].pop()):
             # e.g. cuti besar: a CPNS is listed, but only 5 years of service open it (leave.py _check_service)
-            applies_to += "; " + _("masa kerja paling sedikit %(n)s tahun") % {"n": years}
+            applies_to += "; " + ngettext("masa kerja paling sedikit %(n)s tahun", "masa kerja paling sedikit %(n)s tahun",
+                                          years) % {"n": years}
         result.append({
             "title": group["title"],
             "applies_to": applies_to,
@@ -476,6 +477,7 @@ def transparency(request):
         return {
             "form": filter_form, "blocks": blocks, "data": data, "first_label": _month_label(first), "last_label": _month_label(last),
             "totals_grade": _grade(data["totals"].ikm_grade),
+            "period_start": f"{first:%Y-%m}", "period_end": f"{last:%Y-%m}",  # shown in the empty month fields
             "min_count": stats.MIN_COUNT, "below": stats.MIN_COUNT - 1,
             "columns": [(c, COLUMN_DOCS[c]) for c in stats.COLUMNS], "query": query,
         }

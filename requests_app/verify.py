@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -71,6 +72,11 @@ def verify_lookup(request):
     return render(request, "requests_app/verify/lookup.html")
 
 
+def _as_printed(letter):
+    with translation.override("id"):
+        return {"title": letters.letter_title(letter.request), "leave": letters.leave_period(letter.request)}
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request, code):
     if _too_many(request, VERIFY_LIMIT, VERIFY_WINDOW, "page"):
@@ -88,8 +94,8 @@ def verify(request, code):
             match = _sha256(form.cleaned_data["pdf"]) == letter.sha256
     return render(request, "requests_app/verify/letter.html", {
         "letter": letter,
-        "title": letters.letter_title(letter.request),
-        "leave": letters.leave_period(letter.request),
+        # As printed on the letter, which is always Indonesian (marked lang="id" on an English page).
+        **_as_printed(letter),
         "holder": letters.mask_name(letter.request.applicant.full_name),
         # An account deleted at its owner's request keeps its letters (law on archives) but no name to show.
         "holder_erased": privacy.is_erased(letter.request.applicant),

@@ -93,6 +93,14 @@ def _after_details(req):
     return reverse(f"requests_app:{step}", args=[req.code])
 
 
+def _warn_where_not_shown(request, form, target, req):
+    """The leave rules' warnings as messages, unless the next page shows them in its leave summary
+    (check answers, the request page): only the documents step does not."""
+    if target == reverse("requests_app:apply_documents", args=[req.code]):
+        for warning in form.warnings:
+            messages.warning(request, warning)
+
+
 def _walk_in_applicant(request):
     """Assisted filing: the applicant named in ?pemohon= (NIK or e-mail) when an officer files at the counter."""
     value = request.GET.get("pemohon", "").strip()
@@ -218,11 +226,9 @@ def apply(request, slug):
             messages.error(request, str(exc))
             return redirect(request.get_full_path())  # a fresh form, with a new idempotency key
         else:
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            if req.status not in EDITABLE:
-                return redirect("requests_app:detail", req.code)
-            return redirect(_after_details(req))
+            target = reverse("requests_app:detail", args=[req.code]) if req.status not in EDITABLE else _after_details(req)
+            _warn_where_not_shown(request, form, target, req)
+            return redirect(target)
     return render(request, "requests_app/apply_details.html", {
         "service": service, "form": form, "applicant": applicant, "on_behalf": applicant != request.user,
         "balance": leave.annual_balance(applicant, timezone.localdate().year) if service.is_leave else None,
@@ -275,9 +281,7 @@ def edit(request, code):
         except WorkflowError as exc:
             messages.error(request, str(exc))
         else:
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            req.refresh_from_db()
+            req.refresh_from_db()  # the next page (check answers or the request) shows the leave rules' warnings
             if req.status == Status.DRAFT:
                 return redirect("requests_app:apply_review", req.code)
             messages.success(request, _("Perubahan disimpan. Kirim ulang permohonan bila semua sudah diperbaiki."))

@@ -322,3 +322,15 @@ def test_a_new_holiday_closes_the_counter_on_the_hours_page_at_once(client):
         page = text(client.get("/jam-layanan/"))
 
     assert "Tutup sekarang" in page and "Libur HUT Pemko" in page
+
+
+def test_indonesian_text_is_marked_as_such_on_the_english_page(client):
+    """Service names, steps and requirements are written in Indonesian by staff: on an English page they carry
+    lang="id", so a screen reader does not read them with an English voice."""
+    english = client.get("/layanan/izin-cuti/", headers={"accept-language": "en"}).content.decode()
+    assert '<h1 class="h3"><span lang="id">Izin Cuti' in english
+    assert english.count('lang="id"') > 10
+    assert "at least 1 year of service" in english and "at least 5 years of service" in english
+    indonesian = client.get("/layanan/izin-cuti/", headers={"accept-language": "id"}).content.decode()
+    assert '<span lang="id">' not in indonesian
+    assert "masa kerja paling sedikit 5 tahun" in indonesian

@@ -64,6 +64,11 @@ def test_a_leave_letter_shows_the_dates_and_length_it_grants(client, applicant, 
     html = client.get(url(Letter.objects.get(request=req))).text
     assert "7 Desember 2026 s.d. 11 Desember 2026" in html
     assert "5 (lima) hari kerja" in html
+    # In English: what the letter says, as printed (Indonesian), marked so for screen readers.
+    english = client.get(url(Letter.objects.get(request=req)), headers={"accept-language": "en"}).text
+    assert '<span lang="id">SURAT IZIN CUTI TAHUNAN</span>' in english
+    assert '<span lang="id">7 Desember 2026</span> to <span lang="id">11 Desember 2026</span>' in english
+    assert '<span lang="id">5 (lima) hari kerja</span>' in english
 
 
 def test_the_comparison_answer_is_shown_where_the_form_is(client, issued):
