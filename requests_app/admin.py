@@ -166,9 +166,9 @@ class VerificationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "siap":
-            return queryset.filter(status=Status.IN_REVIEW, verified_by__isnull=False)
+            return queryset.ready_for_decision()
         if self.value() == "belum":
-            return queryset.filter(status=Status.IN_REVIEW, verified_by__isnull=True)
+            return queryset.awaiting_verification()
         return queryset
 
 

@@ -190,6 +190,15 @@ class ServiceRequestQuerySet(models.QuerySet):
     def due_on(self, day):
         return self.open().filter(due_date=day, paused_at__isnull=True)
 
+    def ready_for_decision(self):
+        """In process with the files verified: what a signing official may approve or reject now
+        (workflow.approve_request requires exactly this)."""
+        return self.filter(status=ServiceRequest.Status.IN_REVIEW, verified_by__isnull=False)
+
+    def awaiting_verification(self):
+        """In process, the files not yet verified by the officer handling them."""
+        return self.filter(status=ServiceRequest.Status.IN_REVIEW, verified_by__isnull=True)
+
     def for_officer(self, user):
         """What an officer may see: everything for superusers and supervisors, else the requests of their
         unit and of the bidang under it (the head of the agency's root unit signs for every bidang)."""
